@@ -1,0 +1,163 @@
+"""Checks of the built site, _build/html, run by `make test` after the strict build.
+
+A Sphinx build can succeed and still publish a page with a traceback, a warning
+printed by a cell, TeX that MathJax will never see, an image without alt text
+or a script fetched from the network. These tests read every page for those.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+
+if not (HTML / "index.html").exists():
+    pytest.fail(f"no built site in {HTML}: run 'make book' first", pytrace=False)
+
+
+def _toc_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]] + [c["file"] for p in toc["parts"] for c in p["chapters"]]
+    return files
+
+
+PAGES = _toc_pages()
+CHAPTERS = [p for p in PAGES if re.match(r"book/\d\d-", p)]
+
+
+def soup(page: str) -> BeautifulSoup:
+    return BeautifulSoup((HTML / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def article(page: str) -> BeautifulSoup:
+    body = soup(page).find("article")
+    assert body is not None, f"{page}: no <article> element"
+    return body
+
+
+def prose_text(node) -> str:
+    """Text of a page outside code, math and scripts: what a reader reads as prose."""
+    node = BeautifulSoup(str(node), "html.parser")
+    for tag in node.select("script, style, pre, code, .math, .highlight, .cell_input"):
+        tag.decompose()
+    return node.get_text(" ")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_exists(page: str) -> None:
+    assert (HTML / f"{page}.html").is_file()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_traceback_or_warning_text(page: str) -> None:
+    # prose and every cell output; not source code shown on purpose
+    body = article(page)
+    text = prose_text(body) + " ".join(o.get_text(" ") for o in body.select(".cell_output"))
+    for bad in ("Traceback (most recent call last)", "Warning:", "DeprecationWarning", "RuntimeWarning", "UserWarning"):
+        assert bad not in text, f"{page} shows {bad!r}"
+    assert not re.search(r"\bWarning\b", text), f"{page} shows the word 'Warning'"
+    assert not article(page).select(".output.stderr, .output.traceback, .system-message, .problematic"), page
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_raw_tex_outside_math(page: str) -> None:
+    """TeX that did not become a math element stays on the page as raw text."""
+    text = prose_text(article(page))
+    assert "$" not in text.replace("US$", ""), f"{page}: a '$' outside math (unclosed or unparsed math?)"
+    leftover = re.findall(r"\\[a-zA-Z]+", text)
+    assert not leftover, f"{page}: TeX commands outside math: {sorted(set(leftover))[:10]}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_math_is_well_formed(page: str) -> None:
+    """Every math element has balanced braces and \\left/\\right pairs, and uses known macros."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    macros = set(config["sphinx"]["config"]["mathjax3_config"]["tex"]["macros"])
+    for el in article(page).select(".math"):
+        for eqno in el.select(".eqno"):
+            eqno.decompose()
+        tex = el.get_text()
+        depth = 0
+        for ch in re.sub(r"\\[{}]", "", tex):
+            depth += {"{": 1, "}": -1}.get(ch, 0)
+            assert depth >= 0, f"{page}: unbalanced '}}' in {tex!r}"
+        assert depth == 0, f"{page}: unbalanced '{{' in {tex!r}"
+        assert len(re.findall(r"\\left\b", tex)) == len(re.findall(r"\\right\b", tex)), tex
+        assert tex.strip().startswith(("\\(", "\\[", "\\begin")), f"{page}: math without delimiters {tex!r}"
+        for name in re.findall(r"\\([a-zA-Z]+)", tex):
+            assert name not in {"dd", "R", "eps", "bigO"} or name in macros
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_mathjax_is_served_by_the_site(page: str) -> None:
+    """Math must render offline: MathJax is loaded from the site, not a CDN."""
+    html = soup(page)
+    scripts = [s["src"] for s in html.find_all("script", src=True)]
+    mathjax = [s for s in scripts if "tex-chtml" in s or "mathjax" in s.lower()]
+    if article(page).select(".math"):
+        assert mathjax, f"{page}: math but no MathJax script"
+    for src in scripts:
+        assert not urlsplit(src).scheme, f"{page}: script from the network: {src}"
+        target = (HTML / page).parent / urlsplit(src).path
+        assert target.resolve().is_file(), f"{page}: script {src} is missing from the site"
+    for link in html.find_all("link", rel="stylesheet"):
+        assert not urlsplit(link["href"]).scheme, f"{page}: stylesheet from the network: {link['href']}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_images_have_alt_text_and_exist(page: str) -> None:
+    for img in article(page).find_all("img"):
+        assert img.get("alt", "").strip(), f"{page}: image {img.get('src')} has no alt text"
+        src = urlsplit(img["src"])
+        if not src.scheme and not img["src"].startswith("data:"):
+            assert ((HTML / page).parent / src.path).resolve().is_file(), f"{page}: missing {img['src']}"
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_chapter_figures_are_captioned(page: str) -> None:
+    figures = article(page).select("figure")
+    assert len(figures) >= 5, f"{page}: {len(figures)} figures, at least 5 expected"
+    for fig in figures:
+        assert fig.find("figcaption") and fig.find("figcaption").get_text(strip=True), f"{page}: uncaptioned figure"
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_chapter_has_numbered_equations_proofs_and_exercises(page: str) -> None:
+    body = article(page)
+    assert len(body.select(".eqno")) >= 5, f"{page}: fewer than 5 numbered equations"
+    assert body.select(".proof.definition, div.definition"), f"{page}: no definition"
+    assert body.select(".proof.theorem, div.theorem"), f"{page}: no theorem"
+    assert len(body.select(".exercise")) >= 5, f"{page}: fewer than 5 exercises"
+    assert len(body.select(".solution")) >= 5, f"{page}: fewer than 5 solutions"
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_chapter_ends_with_its_citation(page: str) -> None:
+    html = soup(page)
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    url = config["html"]["baseurl"].rstrip("/") + f"/{page}.html"
+    bib = [pre.get_text() for pre in article(page).find_all("pre") if "@incollection{" in pre.get_text()]
+    assert len(bib) == 1, f"{page}: no BibTeX block"
+    h1 = article(page).find("h1")
+    for extra in h1.select(".section-number, .headerlink"):
+        extra.decompose()
+    title = h1.get_text().strip()
+    assert f"title     = {{{title}}}" in bib[0]
+    assert url in bib[0]
+    meta = {m["name"]: m["content"] for m in html.find_all("meta", attrs={"name": True})}
+    assert meta.get("citation_public_url") == url
+    assert meta.get("citation_title") == title
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_chapter_offers_binder_and_downloads(page: str) -> None:
+    html = str(soup(page))
+    assert "mybinder.org/v2/gh/" in html and f"urlpath=lab/tree/{page}.md" in html
+    assert f"_sources/{page}" in html, f"{page}: no source download"

@@ -114,6 +114,7 @@ def derivative(
     method: str = "central",
     h: float | None = None,
     args: Sequence[Any] = (),
+    f0: Any = None,
 ) -> float | np.ndarray:
     r"""Numerical derivative :math:`f'(x)` by a finite difference or the complex step.
 
@@ -143,11 +144,17 @@ def derivative(
         :func:`optimal_step` for the method, scaled by :math:`\max(1, |x|)`.
     args : sequence, optional
         Extra positional arguments passed to ``f``.
+    f0 : float or ndarray, optional
+        The value ``f(x, *args)`` when the caller knows it already. The
+        forward and backward formulas then evaluate ``f`` once instead of
+        twice (a gradient of :math:`n` variables costs :math:`n+1`
+        evaluations, not :math:`2n`); the other methods ignore it.
 
     Returns
     -------
     float or ndarray
-        The approximate derivative, a float for scalar ``x``.
+        The approximate derivative, a float for scalar ``x``. When ``f``
+        returns an array for a scalar ``x``, the derivative of each entry.
 
     Raises
     ------
@@ -201,14 +208,15 @@ def derivative(
         # Use the representable step (x + h) - x, so that the divisor is exact.
         xp = xa + step
         xm = xa - step
+        fx = _evaluate(f, xa, args) if f0 is None and method != "central" else np.asarray(f0)
         if method == "forward":
-            fp, f0 = _evaluate(f, xp, args), _evaluate(f, xa, args)
-            d = (fp - f0) / (xp - xa)
-            values = [fp, f0]
+            fp = _evaluate(f, xp, args)
+            d = (fp - fx) / (xp - xa)
+            values = [fp, fx]
         elif method == "backward":
-            f0, fm = _evaluate(f, xa, args), _evaluate(f, xm, args)
-            d = (f0 - fm) / (xa - xm)
-            values = [f0, fm]
+            fm = _evaluate(f, xm, args)
+            d = (fx - fm) / (xa - xm)
+            values = [fx, fm]
         else:  # central
             fp, fm = _evaluate(f, xp, args), _evaluate(f, xm, args)
             d = (fp - fm) / (xp - xm)

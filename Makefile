@@ -4,7 +4,7 @@
 #
 #   make book    execute every chapter and build the HTML site, warnings as errors
 #   make test    unit tests, every chapter executed by nbval, the strict build,
-#                and checks of the rendered pages
+#                and checks of the rendered pages, in headless Chromium too
 #   make serve   serve _build/html on http://127.0.0.1:$(PORT)/
 #   make clean   remove _build (keep .venv);  make distclean  remove .venv too
 #   make lock    regenerate requirements.txt from requirements.in
@@ -82,13 +82,13 @@ browser: $(CHROMIUM)
 
 # --- tests ----------------------------------------------------------------------
 unit: $(STAMP)
-	$(PY) -m pytest --ignore=tests/site
+	$(PY) -m pytest --ignore=tests/site --ignore=tests/browser
 
 nbval: $(STAMP)
 	$(PY) tools/run_nbval.py $(CHAPTERS)
 
 site-check: $(STAMP) $(CHROMIUM)
-	$(PY) -m pytest tests/site
+	$(PY) -m pytest tests/site tests/browser
 
 test: $(STAMP) $(MATHJAX)
 	$(MAKE) --no-print-directory unit

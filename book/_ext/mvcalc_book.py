@@ -8,7 +8,8 @@ and label, and the site's address from ``html_baseurl`` in ``_config.yml``, so
 nothing is retyped per chapter.
 
 It also adds Highwire Press ``citation_*`` meta tags to each chapter page, which
-reference managers and scholarly search engines read.
+reference managers and scholarly search engines read, and removes the repeated
+inline scripts that would otherwise raise errors in the browser's console.
 """
 
 from __future__ import annotations
@@ -146,6 +147,26 @@ def _merge(app: Sphinx, env: Any, docnames: list[str], other: Any) -> None:
     env.mvcalc_citations.update(getattr(other, "mvcalc_citations", {}))
 
 
+def _dedupe_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Drop repeated inline scripts.
+
+    sphinx-thebe adds its configuration script (``const THEBE_JS_URL = ...``)
+    once per read of the sources, and Jupyter Book reads them twice, so a page
+    declared the same constants twice: a SyntaxError in every browser console.
+    """
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for js in context["script_files"]:
+        key = (str(getattr(js, "filename", js) or ""), str(getattr(js, "attributes", {}).get("body", "")))
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(js)
+    # In place: the list is the builder's own, to which later handlers of this
+    # event (MathJax's, for one) still add their scripts.
+    context["script_files"][:] = unique
+
+
 def _meta_tags(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     cite = getattr(app.env, "mvcalc_citations", {}).get(pagename)
     if not cite:
@@ -166,5 +187,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("cite-this-chapter", CiteThisChapter)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    app.connect("html-page-context", _meta_tags)
+    # Early (priority < 500): html-page-context stops at the first handler that
+    # returns a template name, as some themes do.
+    app.connect("html-page-context", _meta_tags, priority=100)
+    app.connect("html-page-context", _dedupe_scripts, priority=100)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -62,6 +62,13 @@ def test_addresses_are_not_repeated_outside_config_and_cff() -> None:
             assert address not in text, f"{name} repeats {address}: take it from _config.yml"
 
 
+def test_readme_links_to_the_configured_site() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert _config()["html"]["baseurl"] in readme
+    for command in ("make book", "make test"):
+        assert command in readme
+
+
 def test_every_chapter_in_the_toc_is_a_jupytext_notebook() -> None:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     chapters = [c["file"] for part in toc["parts"] for c in part["chapters"]]

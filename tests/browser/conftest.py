@@ -1,10 +1,13 @@
-"""Fixtures for tests in a real browser: the built site served on 127.0.0.1,
-and Debian's Chromium driven by Playwright (never a downloaded browser).
+"""Fixtures for tests in a real browser: a site served on 127.0.0.1, and
+Debian's Chromium driven by Playwright (never a downloaded browser).
 
-``site_url`` serves ``_build/html`` (or ``$MVCALC_HTML``) from a local HTTP
-server in a thread. ``browser_page`` opens a new page whose requests to any
-other host are blocked, so a test proves the page works offline, and which
-records console errors and uncaught exceptions in ``page.errors``.
+``serve(directory)`` serves a folder from a local HTTP server in a thread;
+``site_url`` serves the built book (``_build/html``, or ``$MVCALC_HTML``).
+``browser_page`` is a fresh page (empty storage, as on a first visit) whose
+requests to any other host are blocked, so a test proves that the page works
+offline; it records console errors, uncaught exceptions and failed requests in
+``page.errors``. ``check_page`` loads a page and returns every fault the book's
+pages must not have.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import functools
 import http.server
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,24 +43,40 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site_url() -> Iterator[str]:
-    if not (HTML / "index.html").is_file():
-        pytest.fail(f"no built site in {HTML}: run 'make book' first", pytrace=False)
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
+def serve() -> Iterator[Callable[[Path], str]]:
+    servers = []
+
+    def start(directory: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield start
+    for server in servers:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_dir() -> Path:
+    if not (HTML / "index.html").is_file():
+        pytest.fail(f"no built site in {HTML}: run 'make book' first", pytrace=False)
+    return HTML
+
+
+@pytest.fixture(scope="session")
+def site_url(serve, site_dir: Path) -> str:
+    return serve(site_dir)
 
 
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"{CHROMIUM} is missing: 'make browser' installs Debian's chromium", pytrace=False)
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: 'make mathjax' installs tools/web", pytrace=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -67,28 +86,84 @@ def browser():
 
 
 @pytest.fixture
-def browser_page(browser, site_url: str):
-    """A fresh page (empty storage, as a first visit) that may only reach the local site."""
+def browser_page(browser):
     context = browser.new_context()
     page = context.new_page()
     page.errors = []  # type: ignore[attr-defined]
-    local = urlsplit(site_url).netloc
 
     def only_local(route) -> None:
-        if urlsplit(route.request.url).netloc == local or route.request.url.startswith("data:"):
+        host = urlsplit(route.request.url).hostname
+        if host == "127.0.0.1" or route.request.url.startswith("data:"):
             route.continue_()
         else:
             page.errors.append(f"blocked request to the network: {route.request.url}")
             route.abort()
 
+    def on_response(response) -> None:
+        if response.status >= 400:
+            page.errors.append(f"HTTP {response.status} for {response.url}")
+
     page.route("**/*", only_local)
     page.on("console", lambda m: page.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: page.errors.append(f"page error: {e}"))
+    page.on("pageerror", lambda e: page.errors.append(f"uncaught exception: {e}"))
+    page.on("requestfailed", lambda r: page.errors.append(f"request failed: {r.url} ({r.failure})"))
+    page.on("response", on_response)
     yield page
     context.close()
 
 
-def run_axe(page, selector: str = "body") -> list[dict]:
-    """Inject axe-core and return the violations inside ``selector``."""
+def run_axe(page, selector: str = "html") -> list[dict]:
+    """Inject axe-core and return the violations inside ``selector``, of any impact."""
     page.add_script_tag(path=str(AXE))
     return page.evaluate("async (sel) => (await axe.run(document.querySelector(sel))).violations", selector)
+
+
+# Text that only raw, untypeset TeX shows.
+RAW_TEX = r"\\\(|\\\)|\\\[|\\\]|\$\$|\\frac|\\mathrm|\\begin\{|\\left|\\sum|\\int"
+
+
+def _check_page(page, url: str) -> list[str]:
+    """Load ``url`` and return every fault found; an empty list is a clean page."""
+    page.goto(url, wait_until="load")
+    faults: list[str] = []
+    if page.locator(".math").count():
+        try:
+            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.document", timeout=15000)
+            page.evaluate("() => MathJax.startup.promise")
+        except Exception as exc:  # noqa: BLE001 - any failure here is a fault to report
+            faults.append(f"MathJax did not load: {exc}")
+        else:
+            errors = page.locator("mjx-merror, [data-mjx-error]").count()
+            red = page.locator('mjx-container [style*="color: red"], mjx-container [mathcolor="red"]').count()
+            if errors or red:
+                faults.append(f"MathJax errors: {errors} error nodes, {red} undefined macros shown in red")
+            n_math = page.locator(".math").count()
+            n_typeset = page.locator(".math mjx-container, mjx-container.MathJax").count()
+            if n_typeset < n_math:
+                faults.append(f"only {n_typeset} of {n_math} equations typeset")
+    text = page.evaluate(
+        """() => { const a = document.body.cloneNode(true);
+                 a.querySelectorAll('pre, code, script, style, mjx-container, .highlight').forEach(e => e.remove());
+                 return a.textContent; }"""
+    )
+    import re
+
+    leftover = sorted(set(re.findall(RAW_TEX, text)))
+    if leftover:
+        faults.append(f"raw TeX on the page: {leftover}")
+    broken = page.evaluate(
+        "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'))"
+    )
+    if broken:
+        faults.append(f"images that did not load: {broken}")
+    violations = run_axe(page)
+    for v in violations:
+        targets = [n["target"] for n in v["nodes"]][:3]
+        faults.append(f"axe {v['id']} ({v['impact']}): {v['help']} at {targets}")
+    faults += page.errors
+    return faults
+
+
+@pytest.fixture
+def check_page(browser_page) -> Callable[[str], list[str]]:
+    return functools.partial(_check_page, browser_page)

@@ -7,6 +7,7 @@ or a script fetched from the network. These tests read every page for those.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -164,3 +165,48 @@ def test_chapter_offers_binder_and_downloads(page: str) -> None:
     html = str(soup(page))
     assert "mybinder.org/v2/gh/" in html and f"urlpath=lab/tree/{page}.md" in html
     assert f"_sources/{page}" in html, f"{page}: no source download"
+
+
+# --- internal links and anchors ----------------------------------------------------
+
+
+def broken_links(site: Path, page: Path) -> list[str]:
+    """Links of ``page`` (a file of the site ``site``) to a missing file or anchor."""
+    html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    faults = []
+    for a in html.find_all("a", href=True):
+        href = a["href"]
+        parts = urlsplit(href)
+        if parts.scheme or href.startswith(("mailto:", "javascript:")):
+            continue
+        target = page if not parts.path else (page.parent / parts.path).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            faults.append(f"{href}: no such file")
+            continue
+        if parts.fragment and target.suffix == ".html":
+            ids = _ids(target)
+            if parts.fragment not in ids:
+                faults.append(f"{href}: no anchor #{parts.fragment} in {target.name}")
+    return faults
+
+
+@functools.lru_cache(maxsize=None)
+def _ids(path: Path) -> frozenset[str]:
+    html = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return frozenset(el["id"] for el in html.find_all(id=True)) | frozenset(
+        el["name"] for el in html.find_all("a", attrs={"name": True})
+    )
+
+
+@pytest.mark.parametrize("page", PAGES + ["search", "genindex"])
+def test_internal_links_and_anchors_resolve(page: str) -> None:
+    assert broken_links(HTML, HTML / f"{page}.html") == []
+
+
+def test_the_link_check_finds_a_broken_anchor_and_file(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text('<p id="here"><a href="#here">ok</a> <a href="b.html#there">anchor</a> <a href="c.html">file</a></p>')
+    (tmp_path / "b.html").write_text('<p id="elsewhere">b</p>')
+    faults = broken_links(tmp_path, tmp_path / "a.html")
+    assert faults == ["b.html#there: no anchor #there in b.html", "c.html: no such file"]

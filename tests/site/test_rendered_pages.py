@@ -8,8 +8,11 @@ or a script fetched from the network. These tests read every page for those.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -210,3 +213,36 @@ def test_the_link_check_finds_a_broken_anchor_and_file(tmp_path: Path) -> None:
     (tmp_path / "b.html").write_text('<p id="elsewhere">b</p>')
     faults = broken_links(tmp_path, tmp_path / "a.html")
     assert faults == ["b.html#there: no anchor #there in b.html", "c.html: no such file"]
+
+
+# --- HTML validity: the Nu Html Checker (vnu), the validator behind validator.w3.org,
+# run offline from its pinned npm package (tools/web) with the machine's Java --------
+
+VNU = ROOT / "tools" / "web" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def validate(paths: list[Path]) -> list[str]:
+    """Errors that vnu reports for ``paths``, as 'file:line: message'."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("java is missing: 'make browser' installs a Java runtime for the HTML validator", pytrace=False)
+    if not VNU.is_file():
+        pytest.fail(f"{VNU} is missing: 'make mathjax' installs tools/web", pytrace=False)
+    out = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--exit-zero-always", *map(str, paths)],
+        capture_output=True, text=True, timeout=300,
+    )
+    messages = json.loads(out.stderr or out.stdout)["messages"]
+    return [f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m['message']}" for m in messages if m["type"] == "error"]
+
+
+def test_pages_are_valid_html() -> None:
+    pages = [HTML / f"{p}.html" for p in PAGES] + [HTML / "search.html", HTML / "genindex.html"]
+    assert validate(pages) == []
+
+
+def test_the_validator_finds_an_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.html"
+    bad.write_text('<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p><div>block in p</div><span foo=bar>x</span></p></body></html>')
+    errors = validate([bad])
+    assert errors and all(e.startswith("bad.html") for e in errors)

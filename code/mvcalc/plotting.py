@@ -1,0 +1,2400 @@
+r"""Figure helpers and the book's colour-blind-safe style.
+
+Every figure of the book is drawn by a function of this module, so that a
+chapter's code cell stays a few lines long: import, call, show.
+
+The style
+---------
+Lines take their colours from the palette of Okabe and Ito, which stays
+distinguishable under the common forms of colour blindness, and every line of a
+figure also differs in its line style or markers, so that no information is
+carried by colour alone. Figures have an opaque white background, which keeps
+them readable when the book is shown in a dark theme.
+
+Use the style for your own figures in one of two ways:
+
+>>> import matplotlib.pyplot as plt
+>>> from mvcalc import plotting
+>>> with plotting.book_style():
+...     fig, ax = plt.subplots()
+>>> fig.get_facecolor()
+(1.0, 1.0, 1.0, 1.0)
+>>> plt.close(fig)
+
+or call :func:`use_book_style` once, at the top of a notebook.
+
+Every helper returns the :class:`~matplotlib.figure.Figure` and its
+:class:`~matplotlib.axes.Axes`, so that a figure can be adjusted or tested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+
+from ._validation import check_callable, check_finite_array, check_positive
+from .derivatives import derivative
+
+__all__ = [
+    "BOOK_RC",
+    "LINESTYLES",
+    "MARKERS",
+    "OKABE_ITO",
+    "PALETTE",
+    "book_style",
+    "plot_error_vs_step",
+    "plot_function_and_derivative",
+    "plot_graph",
+    "plot_limits",
+    "plot_product_rectangle",
+    "plot_secants",
+    "plot_speed_time",
+    "use_book_style",
+]
+
+#: The eight colours of Okabe and Ito (2008), safe for colour-blind readers.
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+}
+
+#: The order in which lines take the Okabe-Ito colours. Yellow is left out:
+#: it is too pale for a thin line on white (it is used for fills only).
+PALETTE: tuple[str, ...] = tuple(
+    OKABE_ITO[name]
+    for name in (
+        "blue",
+        "vermillion",
+        "bluish green",
+        "orange",
+        "reddish purple",
+        "sky blue",
+        "black",
+    )
+)
+
+#: A distinct line style for each colour of :data:`PALETTE`.
+LINESTYLES: tuple[Any, ...] = (
+    "-",
+    "--",
+    "-.",
+    ":",
+    (0, (5, 1, 1, 1, 1, 1)),
+    (0, (8, 2)),
+    (0, (1, 3)),
+)
+
+#: A distinct marker for each colour of :data:`PALETTE`.
+MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X")
+
+#: The matplotlib settings of the book's figures.
+BOOK_RC: dict[str, Any] = {
+    # An opaque white background, so that figures stay readable in dark mode.
+    "figure.facecolor": "white",
+    "figure.edgecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+    "savefig.edgecolor": "white",
+    "savefig.transparent": False,
+    # Colour-blind-safe colours, each paired with its own line style.
+    "axes.prop_cycle": cycler(color=list(PALETTE)) + cycler(linestyle=list(LINESTYLES)),
+    "image.cmap": "cividis",
+    # Black text and axes, whatever the theme around the figure.
+    "text.color": "black",
+    "axes.labelcolor": "black",
+    "axes.edgecolor": "black",
+    "xtick.color": "black",
+    "ytick.color": "black",
+    # Quiet axes, a light grid, readable sizes.
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#d0d0d0",
+    "grid.linewidth": 0.6,
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "legend.fontsize": 9.5,
+    "legend.framealpha": 0.95,
+    "legend.edgecolor": "#bbbbbb",
+    "lines.linewidth": 2.0,
+    "lines.markersize": 6,
+    "figure.figsize": (7.0, 4.2),
+    "figure.dpi": 110,
+    "savefig.dpi": 150,
+    "figure.constrained_layout.use": True,
+}
+
+_BLACK = OKABE_ITO["black"]
+_GREY = "#6e6e6e"
+
+
+@contextmanager
+def book_style() -> Iterator[None]:
+    """Context manager that applies :data:`BOOK_RC` inside a ``with`` block.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> with book_style():
+    ...     mpl.rcParams["savefig.facecolor"]
+    'white'
+
+    Every setting is restored on leaving the block except matplotlib's
+    interactive mode: a notebook's backend switches it on when the first
+    figure is made, and turning it off again would stop the notebook from
+    showing later figures.
+    """
+    interactive = None
+    try:
+        with mpl.rc_context(BOOK_RC):
+            try:
+                yield
+            finally:
+                interactive = mpl.rcParams["interactive"]
+    finally:
+        if interactive is not None:
+            mpl.rcParams["interactive"] = interactive
+
+
+def use_book_style() -> None:
+    """Apply :data:`BOOK_RC` to every later figure of the session."""
+    mpl.rcParams.update(BOOK_RC)
+
+
+# --------------------------------------------------------------------------
+# Small internal helpers
+# --------------------------------------------------------------------------
+
+
+def _style(i: int) -> dict[str, Any]:
+    """Colour, line style and marker of the ``i``-th line of a figure."""
+    k = i % len(PALETTE)
+    return {"color": PALETTE[k], "linestyle": LINESTYLES[k], "marker": MARKERS[k]}
+
+
+def _new_figure(nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Figure, Any]:
+    """A figure in the book's style, with an opaque white background."""
+    with book_style():
+        fig, axes = plt.subplots(nrows, ncols, **kwargs)
+    fig.patch.set_facecolor("white")
+    fig.patch.set_alpha(1.0)
+    return fig, axes
+
+
+def _check_range(x_range: Any, name: str = "x_range") -> tuple[float, float]:
+    """Return ``(lo, hi)`` with ``lo < hi``, both finite."""
+    arr = check_finite_array(x_range, name)
+    if arr.shape != (2,):
+        raise ValueError(f"{name} must be a pair (lo, hi), got {x_range!r}")
+    lo, hi = float(arr[0]), float(arr[1])
+    if not lo < hi:
+        raise ValueError(f"{name} must satisfy lo < hi, got {x_range!r}")
+    return lo, hi
+
+
+def _check_count(n: Any, name: str, minimum: int) -> int:
+    """Return ``n`` if it is an integer of at least ``minimum``."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(n).__name__} {n!r}")
+    if n < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {n}")
+    return int(n)
+
+
+def _evaluate(f: Callable[[np.ndarray], Any], x: np.ndarray) -> np.ndarray:
+    """``f(x)`` as a float array with the shape of ``x`` (``f`` may be scalar-only)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        try:
+            y = np.asarray(f(x), dtype=float)
+        except (TypeError, ValueError):
+            y = np.array([float(f(float(t))) for t in x])
+        if y.shape != x.shape:
+            y = np.broadcast_to(y, x.shape).astype(float)
+    return y
+
+
+def _grid_with_breaks(lo: float, hi: float, n: int, breaks: Sequence[float]) -> np.ndarray:
+    """Points from ``lo`` to ``hi``, with a NaN at each break so lines do not join across it."""
+    inside = sorted(float(b) for b in breaks if lo < b < hi)
+    gap = (hi - lo) * 1e-3
+    edges = [lo, *inside, hi]
+    pieces = []
+    for i, (a, b) in enumerate(zip(edges[:-1], edges[1:])):
+        start = a + gap if i > 0 else a
+        stop = b - gap if i < len(edges) - 2 else b
+        m = max(2, round(n * (stop - start) / (hi - lo)))
+        pieces.append(np.linspace(start, stop, m))
+        if i < len(edges) - 2:
+            pieces.append(np.array([np.nan]))
+    return np.concatenate(pieces)
+
+
+def _label_axes(ax: Axes, xlabel: str, ylabel: str) -> None:
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+
+
+# --------------------------------------------------------------------------
+# Functions and slopes
+# --------------------------------------------------------------------------
+
+
+def plot_graph(
+    f: Callable[[np.ndarray], Any],
+    x_range: Sequence[float],
+    *,
+    points: Sequence[float] = (),
+    xlabel: str = "$x$",
+    ylabel: str = "$f(x)$",
+    label: str | None = None,
+    n: int = 400,
+) -> tuple[Figure, Axes]:
+    r"""Graph of :math:`y = f(x)`: the set of points :math:`(x, f(x))`.
+
+    Each of ``points`` is marked at :math:`(x, f(x))` with dotted guides to
+    both axes, reading the graph as a table of inputs and outputs.
+
+    Parameters
+    ----------
+    f : callable
+        The function, applied to an array of ``x`` values.
+    x_range : (float, float)
+        Interval of the horizontal axis.
+    points : sequence of float, optional
+        Inputs to mark on the graph.
+    xlabel, ylabel : str
+        Axis labels, with units where there are any.
+    label : str, optional
+        Legend entry of the curve.
+    n : int, default 400
+        Number of plotted points.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    check_callable(f, "f")
+    lo, hi = _check_range(x_range)
+    n = _check_count(n, "n", 2)
+    pts = check_finite_array(points, "points").ravel()
+    x = np.linspace(lo, hi, n)
+    y = _evaluate(f, x)
+    fig, ax = _new_figure()
+    ax.plot(x, y, color=PALETTE[0], linestyle="-", label=label)
+    y_pts = _evaluate(f, pts) if pts.size else pts
+    bottom = min(0.0, float(np.nanmin(y)))
+    for i, (xp, yp) in enumerate(zip(pts, y_pts)):
+        style = _style(i + 1)
+        ax.plot([xp, xp], [bottom, yp], color=_GREY, linestyle=":", linewidth=1.2)
+        ax.plot([lo, xp], [yp, yp], color=_GREY, linestyle=":", linewidth=1.2)
+        ax.plot(xp, yp, linestyle="none", marker=style["marker"], color=style["color"],
+                markersize=8, zorder=3)
+        ax.annotate(f"({xp:g}, {yp:.3g})", (xp, yp), textcoords="offset points",
+                    xytext=(6, 6), fontsize=10)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(bottom=bottom)
+    _label_axes(ax, xlabel, ylabel)
+    if label is not None:
+        ax.legend(loc="best")
+    return fig, ax
+
+
+def plot_speed_time(
+    speed: Callable[[np.ndarray], Any],
+    t_range: Sequence[float],
+    *,
+    run: Sequence[float],
+    time_unit: str = "s",
+    speed_unit: str = "m/s",
+    n: int = 400,
+) -> tuple[Figure, np.ndarray]:
+    r"""A speed-time graph with a rise-over-run triangle, and its slope, the acceleration.
+
+    The left panel shows :math:`v(t)` and the secant over ``run`` =
+    :math:`(t_0, t_1)`, whose slope :math:`\frac{v(t_1)-v(t_0)}{t_1-t_0}` is the
+    average acceleration. The right panel shows the acceleration
+    :math:`a(t) = v'(t)`, computed with :func:`mvcalc.derivatives.derivative`,
+    and the average acceleration over the run as a horizontal line.
+
+    Parameters
+    ----------
+    speed : callable
+        Speed as a function of time, applied to an array of times.
+    t_range : (float, float)
+        Time interval shown.
+    run : (float, float)
+        The interval :math:`(t_0, t_1)` of the rise-over-run triangle.
+    time_unit, speed_unit : str
+        Units written on the axes; the acceleration's unit is
+        ``speed_unit/time_unit``.
+    n : int, default 400
+        Number of plotted points.
+
+    Returns
+    -------
+    fig : Figure
+    axes : ndarray of two Axes
+        Speed, then acceleration.
+    """
+    check_callable(speed, "speed")
+    lo, hi = _check_range(t_range, "t_range")
+    t0, t1 = _check_range(run, "run")
+    if t0 < lo or t1 > hi:
+        raise ValueError(f"run {run!r} must lie inside t_range {t_range!r}")
+    n = _check_count(n, "n", 2)
+    t = np.linspace(lo, hi, n)
+    v = _evaluate(speed, t)
+    a = np.asarray(derivative(speed, t))
+    v0, v1 = _evaluate(speed, np.array([t0, t1]))
+    average = (v1 - v0) / (t1 - t0)
+    accel_unit = f"{speed_unit}/{time_unit}"
+    if speed_unit == "m/s" and time_unit == "s":
+        accel_unit = "m/s$^2$"
+
+    fig, axes = _new_figure(1, 2, figsize=(9.0, 3.8))
+    ax_v, ax_a = axes
+    ax_v.plot(t, v, color=PALETTE[0], linestyle="-", label="speed $v(t)$")
+    ax_v.plot([t0, t1], [v0, v1], color=PALETTE[1], linestyle="--", marker="o",
+              label=f"secant, slope {average:.3g} {accel_unit}")
+    ax_v.plot([t0, t1, t1], [v0, v0, v1], color=_BLACK, linestyle=":", linewidth=1.5)
+    ax_v.annotate(r"run $\Delta t$", ((t0 + t1) / 2, v0), textcoords="offset points",
+                  xytext=(0, -14), ha="center", fontsize=10)
+    ax_v.annotate(r"rise $\Delta v$", (t1, (v0 + v1) / 2), textcoords="offset points",
+                  xytext=(6, 0), va="center", fontsize=10)
+    ax_v.set_title("speed: rise over run")
+    _label_axes(ax_v, f"time $t$ ({time_unit})", f"speed $v$ ({speed_unit})")
+    ax_v.legend(loc="upper left")
+
+    ax_a.axhline(0.0, color=_GREY, linewidth=0.8)
+    ax_a.axvspan(t0, t1, color=OKABE_ITO["yellow"], alpha=0.35, label="the run")
+    ax_a.plot(t, a, color=PALETTE[2], linestyle="-", label="acceleration $a(t) = v'(t)$")
+    ax_a.plot([t0, t1], [average, average], color=PALETTE[1], linestyle="--",
+              label="average over the run")
+    ax_a.set_title("its slope: acceleration")
+    _label_axes(ax_a, f"time $t$ ({time_unit})", f"acceleration $a$ ({accel_unit})")
+    ax_a.legend(loc="lower left")
+    for ax in axes:
+        ax.set_xlim(lo, hi)
+    return fig, axes
+
+
+def plot_secants(
+    f: Callable[[np.ndarray], Any],
+    x0: float,
+    hs: Sequence[float],
+    *,
+    dfdx: float | None = None,
+    x_range: Sequence[float] | None = None,
+    xlabel: str = "$x$",
+    ylabel: str = "$f(x)$",
+    n: int = 400,
+) -> tuple[Figure, Axes]:
+    r"""Secants through :math:`(x_0, f(x_0))` and :math:`(x_0+h, f(x_0+h))` for each ``h``.
+
+    Each secant has slope :math:`m(h) = \frac{f(x_0+h)-f(x_0)}{h}`; when the
+    exact slope ``dfdx`` is given, the tangent :math:`y = f(x_0) +
+    f'(x_0)(x-x_0)` is drawn too, so that the secants can be seen to approach it.
+
+    Parameters
+    ----------
+    f : callable
+        The function, applied to an array of ``x`` values.
+    x0 : float
+        The fixed point.
+    hs : sequence of float
+        Non-zero runs, one secant each.
+    dfdx : float, optional
+        The slope of the tangent at ``x0``.
+    x_range : (float, float), optional
+        Interval shown; by default it covers every secant with a margin.
+    xlabel, ylabel : str
+        Axis labels.
+    n : int, default 400
+        Number of plotted points of the curve.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    check_callable(f, "f")
+    x0 = float(check_finite_array(x0, "x0"))
+    h_arr = check_finite_array(hs, "hs").ravel()
+    if h_arr.size == 0:
+        raise ValueError("hs must hold at least one step")
+    if np.any(h_arr == 0):
+        raise ValueError("every h in hs must be non-zero: a secant needs two points")
+    n = _check_count(n, "n", 2)
+    if x_range is None:
+        reach = float(np.max(np.abs(h_arr)))
+        lo, hi = x0 - 0.6 * reach, x0 + 1.3 * reach
+    else:
+        lo, hi = _check_range(x_range)
+    x = np.linspace(lo, hi, n)
+    y0 = float(_evaluate(f, np.array([x0]))[0])
+    fig, ax = _new_figure()
+    ax.plot(x, _evaluate(f, x), color=_BLACK, linestyle="-", linewidth=2.4,
+            label="$y = f(x)$", zorder=3)
+    for i, h in enumerate(h_arr):
+        style = _style(i)
+        y1 = float(_evaluate(f, np.array([x0 + h]))[0])
+        slope = (y1 - y0) / h
+        ax.plot(x, y0 + slope * (x - x0), color=style["color"], linestyle=style["linestyle"],
+                linewidth=1.6, label=f"secant, $h = {h:g}$, slope ${slope:.4g}$")
+        ax.plot([x0 + h], [y1], linestyle="none", marker=style["marker"],
+                color=style["color"], markersize=7, zorder=4)
+    if dfdx is not None:
+        slope = float(check_finite_array(dfdx, "dfdx"))
+        ax.plot(x, y0 + slope * (x - x0), color=_GREY, linestyle=(0, (1, 1)), linewidth=3,
+                label=f"tangent, slope ${slope:.4g}$")
+    ax.plot([x0], [y0], linestyle="none", marker="o", color=_BLACK, markersize=8, zorder=5)
+    ax.annotate(r"$(x_0, f(x_0))$", (x0, y0), textcoords="offset points", xytext=(-12, 10),
+                ha="right", fontsize=10)
+    y_curve = _evaluate(f, x)
+    span = float(np.nanmax(y_curve) - np.nanmin(y_curve))
+    ax.set_ylim(float(np.nanmin(y_curve)) - 0.1 * span, float(np.nanmax(y_curve)) + 0.1 * span)
+    ax.set_xlim(lo, hi)
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="upper left")
+    return fig, ax
+
+
+def plot_function_and_derivative(
+    f: Callable[[np.ndarray], Any],
+    dfdx: Callable[[np.ndarray], Any],
+    x_range: Sequence[float],
+    *,
+    breaks: Sequence[float] = (),
+    f_label: str = "$f(x)$",
+    df_label: str = "$f'(x)$",
+    xlabel: str = "$x$",
+    ylim: Sequence[float] | None = None,
+    n: int = 801,
+    n_check: int = 15,
+) -> tuple[Figure, np.ndarray]:
+    r"""A function beside its derivative, with the derivative checked numerically.
+
+    The right panel draws the exact derivative ``dfdx`` as a line and marks
+    ``n_check`` values of the central difference
+    :math:`\frac{f(x+h)-f(x-h)}{2h}` computed by
+    :func:`mvcalc.derivatives.derivative`: where the markers sit on the line,
+    formula and numbers agree.
+
+    Parameters
+    ----------
+    f, dfdx : callable
+        The function and its derivative, applied to arrays.
+    x_range : (float, float)
+        Interval shown.
+    breaks : sequence of float, optional
+        Points where ``f`` is undefined or jumps; the curves are not joined
+        across them, a dotted vertical line marks them, and no numerical
+        derivative is taken near them.
+    f_label, df_label, xlabel : str
+        Labels of the two vertical axes and of the horizontal axis.
+    ylim : (float, float), optional
+        Vertical limits of both panels (useful near a pole).
+    n : int, default 801
+        Number of plotted points.
+    n_check : int, default 15
+        Number of numerical derivatives marked.
+
+    Returns
+    -------
+    fig : Figure
+    axes : ndarray of two Axes
+        The function, then its derivative.
+    """
+    check_callable(f, "f")
+    check_callable(dfdx, "dfdx")
+    lo, hi = _check_range(x_range)
+    n = _check_count(n, "n", 2)
+    n_check = _check_count(n_check, "n_check", 0)
+    brk = check_finite_array(breaks, "breaks").ravel()
+    y_lim = None if ylim is None else _check_range(ylim, "ylim")
+    x = _grid_with_breaks(lo, hi, n, brk)
+    margin = (hi - lo) / 25
+    x_check = np.linspace(lo + margin, hi - margin, n_check)
+    if brk.size:
+        keep = np.min(np.abs(x_check[:, None] - brk[None, :]), axis=1) > margin
+        x_check = x_check[keep]
+
+    fig, axes = _new_figure(1, 2, figsize=(9.0, 4.2))
+    ax_f, ax_d = axes
+    ax_f.plot(x, _evaluate(f, x), color=PALETTE[0], linestyle="-", label=f_label)
+    ax_d.plot(x, _evaluate(dfdx, x), color=PALETTE[1], linestyle="--",
+              label=f"{df_label} (exact)")
+    if x_check.size:
+        d_num = np.array([derivative(f, float(t)) for t in x_check])
+        if y_lim is not None:
+            ok = (d_num >= y_lim[0]) & (d_num <= y_lim[1])
+            x_check, d_num = x_check[ok], d_num[ok]
+        ax_d.plot(x_check, d_num, linestyle="none", marker="o", markersize=7,
+                  markerfacecolor="none", markeredgewidth=1.6, color=PALETTE[2],
+                  label="numerical (central difference)")
+    for ax, ylabel in ((ax_f, f_label), (ax_d, df_label)):
+        ax.axhline(0.0, color=_GREY, linewidth=0.8)
+        for b in brk:
+            ax.axvline(float(b), color=_GREY, linestyle=":", linewidth=1.2)
+        ax.set_xlim(lo, hi)
+        if y_lim is not None:
+            ax.set_ylim(*y_lim)
+        _label_axes(ax, xlabel, ylabel)
+        # below the panel, where it hides no part of the curves
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
+    ax_f.set_title("the function")
+    ax_d.set_title("its derivative")
+    return fig, axes
+
+
+def plot_limits(
+    funcs: Mapping[str, Callable[[np.ndarray], Any]],
+    h_range: Sequence[float],
+    limits: Mapping[str, float],
+    *,
+    xlabel: str = "$h$",
+    ylabel: str = "value",
+    n: int = 400,
+) -> tuple[Figure, Axes]:
+    r"""Quotients that are :math:`\frac{0}{0}` at :math:`h = 0`, and their limits.
+
+    Each function of ``funcs`` is drawn for :math:`h \ne 0`; an open circle at
+    :math:`(0, L)` marks the hole where the formula has no value and the
+    limit :math:`L` from ``limits`` fills it, and a dotted line marks :math:`L`.
+
+    Parameters
+    ----------
+    funcs : mapping of str to callable
+        Legend label and function of :math:`h`.
+    h_range : (float, float)
+        Interval of :math:`h`, which should contain 0.
+    limits : mapping of str to float
+        The limit of each function as :math:`h \to 0`, under the same labels.
+    xlabel, ylabel : str
+        Axis labels.
+    n : int, default 400
+        Number of plotted points.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    if not funcs:
+        raise ValueError("funcs must hold at least one function")
+    missing = set(funcs) - set(limits)
+    if missing:
+        raise ValueError(f"limits has no value for {sorted(missing)!r}")
+    lo, hi = _check_range(h_range, "h_range")
+    n = _check_count(n, "n", 2)
+    h = np.linspace(lo, hi, n)
+    h = h[h != 0.0]
+    fig, ax = _new_figure()
+    for i, (label, g) in enumerate(funcs.items()):
+        check_callable(g, f"funcs[{label!r}]")
+        style = _style(i)
+        limit = float(check_finite_array(limits[label], f"limits[{label!r}]"))
+        ax.plot(h, _evaluate(g, h), color=style["color"], linestyle=style["linestyle"],
+                label=f"{label} $\\to {limit:.4g}$")
+        ax.axhline(limit, color=style["color"], linestyle=":", linewidth=1.0)
+        ax.plot([0.0], [limit], linestyle="none", marker="o", markersize=9,
+                markerfacecolor="white", markeredgewidth=2, color=style["color"], zorder=4)
+    ax.set_xlim(lo, hi)
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="best")
+    return fig, ax
+
+
+def plot_product_rectangle(
+    f: float, g: float, df: float, dg: float
+) -> tuple[Figure, Axes]:
+    r"""The product rule as a growing rectangle.
+
+    A rectangle of width :math:`f` and height :math:`g` has area :math:`fg`.
+    When the sides grow by :math:`\Delta f` and :math:`\Delta g`, the area grows
+    by three pieces,
+
+    .. math::
+
+        \Delta(fg) = g\,\Delta f + f\,\Delta g + \Delta f\,\Delta g,
+
+    of which the corner :math:`\Delta f\,\Delta g` is the product of two small
+    numbers and vanishes from the derivative.
+
+    Parameters
+    ----------
+    f, g : float
+        Width and height, greater than 0.
+    df, dg : float
+        Their increments, greater than 0.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+        The four rectangles are ``ax.patches[:4]``, in the order
+        :math:`fg`, :math:`g\Delta f`, :math:`f\Delta g`, :math:`\Delta f\Delta g`.
+    """
+    f, g = check_positive(f, "f"), check_positive(g, "g")
+    df, dg = check_positive(df, "df"), check_positive(dg, "dg")
+    pieces = [
+        ((0.0, 0.0), f, g, PALETTE[0], "", r"$f\,g$"),
+        ((f, 0.0), df, g, OKABE_ITO["orange"], "//", r"$g\,\Delta f$"),
+        ((0.0, g), f, dg, OKABE_ITO["bluish green"], "\\\\", r"$f\,\Delta g$"),
+        ((f, g), df, dg, OKABE_ITO["vermillion"], "xx", r"$\Delta f\,\Delta g$"),
+    ]
+    fig, ax = _new_figure(figsize=(6.4, 4.0))
+    handles = []
+    for (x, y), w, h, colour, hatch, label in pieces:
+        rect = Rectangle((x, y), w, h, facecolor=mpl.colors.to_rgba(colour, 0.35),
+                         edgecolor=_BLACK, linewidth=1.5, hatch=hatch, label=label)
+        ax.add_patch(rect)
+        handles.append(Patch(facecolor=mpl.colors.to_rgba(colour, 0.35), edgecolor=_BLACK,
+                             hatch=hatch, label=label))
+        ax.annotate(label, (x + w / 2, y + h / 2), ha="center", va="center", fontsize=13,
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
+                          "edgecolor": "none", "alpha": 0.85})
+    ax.set_xlim(0.0, (f + df) * 1.05)
+    ax.set_ylim(0.0, (g + dg) * 1.05)
+    ax.set_aspect("equal")
+    ax.grid(False)
+    ax.set_xticks([0.0, f, f + df], ["0", "$f(x)$", r"$f(x+h)$"])
+    ax.set_yticks([0.0, g, g + dg], ["0", "$g(x)$", r"$g(x+h)$"])
+    _label_axes(ax, "width $f$", "height $g$")
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0),
+              title="area", frameon=True)
+    return fig, ax
+
+
+# --------------------------------------------------------------------------
+# Errors of numerical derivatives
+# --------------------------------------------------------------------------
+
+
+def plot_error_vs_step(
+    hs: Sequence[float] | np.ndarray,
+    errors: Mapping[str, Sequence[float] | np.ndarray],
+    *,
+    optimal_steps: Mapping[str, float] | None = None,
+    models: Mapping[str, Sequence[float] | np.ndarray] | None = None,
+    reference: float | None = None,
+    reference_label: str = r"machine epsilon $\varepsilon$",
+    floor: float | None = None,
+    xlabel: str = "step size $h$",
+    ylabel: str = "relative error",
+) -> tuple[Figure, Axes]:
+    r"""Log-log plot of the error of numerical derivatives against the step :math:`h`.
+
+    Parameters
+    ----------
+    hs : array of float
+        Positive steps.
+    errors : mapping of str to array
+        Method name and its errors, one per step (for example from
+        :func:`mvcalc.derivatives.finite_difference_error`).
+    optimal_steps : mapping of str to float, optional
+        A predicted best step for some of the methods, drawn as a vertical
+        line in the method's colour.
+    models : mapping of str to array, optional
+        Model curves (such as a truncation or round-off error model), drawn
+        as thin grey lines, one per step.
+    reference : float, optional
+        A horizontal reference level, such as machine epsilon.
+    reference_label : str
+        Legend entry of ``reference``.
+    floor : float, optional
+        Errors below ``floor`` (including errors of exactly zero, which a log
+        scale cannot show) are drawn at ``floor``, the bottom edge of the plot.
+    xlabel, ylabel : str
+        Axis labels.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+        One line per method, in the order of ``errors``.
+    """
+    h = check_finite_array(hs, "hs").ravel()
+    if h.size == 0:
+        raise ValueError("hs must hold at least one step")
+    if np.any(h <= 0):
+        raise ValueError("every step in hs must be greater than 0")
+    if not errors:
+        raise ValueError("errors must hold at least one method")
+    floor_value = None if floor is None else check_positive(floor, "floor")
+    fig, ax = _new_figure(figsize=(7.5, 4.8))
+    colours = {}
+    every = max(1, h.size // 12)
+    for i, (name, err) in enumerate(errors.items()):
+        e = check_finite_array(err, f"errors[{name!r}]").ravel()
+        if e.shape != h.shape:
+            raise ValueError(
+                f"errors[{name!r}] has {e.size} values but hs has {h.size}: give one error per step"
+            )
+        if np.any(e < 0):
+            raise ValueError(f"errors[{name!r}] must be non-negative")
+        if floor_value is not None:
+            e = np.maximum(e, floor_value)
+        style = _style(i)
+        colours[name] = style["color"]
+        ax.plot(h, e, color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
+                markevery=(i % every, every), markersize=5, label=name)
+    model_styles = ("--", ":", "-.", (0, (6, 2, 1, 2)))
+    for i, (label, values) in enumerate((models or {}).items()):
+        m = check_finite_array(values, f"models[{label!r}]").ravel()
+        if m.shape != h.shape:
+            raise ValueError(f"models[{label!r}] must have one value per step")
+        ax.plot(h, m, color=_GREY, linestyle=model_styles[i % len(model_styles)], linewidth=1.5,
+                label=label)
+    for i, (name, step) in enumerate((optimal_steps or {}).items()):
+        step = check_positive(step, f"optimal_steps[{name!r}]")
+        colour = colours.get(name, _GREY)
+        ax.axvline(step, color=colour, linestyle=(0, (1, 2)), linewidth=1.6,
+                   label=f"predicted best $h$, {name}")
+        ax.annotate(name, (step, 1.0), xycoords=("data", "axes fraction"), rotation=90,
+                    ha="right", va="top", fontsize=9, color=colour,
+                    xytext=(-2, -4), textcoords="offset points")
+    if reference is not None:
+        ax.axhline(check_positive(reference, "reference"), color=_BLACK, linestyle=(0, (6, 3)),
+                   linewidth=1.0, label=reference_label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    if floor_value is not None:
+        ax.set_ylim(bottom=floor_value / 1.5)
+    ax.set_xlim(float(h.min()), float(h.max()))
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig, ax
+
+
+# --------------------------------------------------------------------------
+# Chapter 6: regression
+# --------------------------------------------------------------------------
+
+__all__ += [
+    "plot_chi2_landscape",
+    "plot_convergence",
+    "plot_digits",
+    "plot_fit",
+    "plot_histogram_fit",
+    "plot_likelihood",
+    "plot_uncertainty_ellipse",
+]
+
+
+def _data_xy(x: Any, y: Any, sigma: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Check data points (and their uncertainties) for the regression figures."""
+    xa = check_finite_array(x, "x").ravel()
+    ya = check_finite_array(y, "y").ravel()
+    if xa.size == 0 or xa.shape != ya.shape:
+        raise ValueError(f"x and y must be non-empty and of the same length, got {xa.size} and {ya.size}")
+    if sigma is None:
+        return xa, ya, None
+    s = check_finite_array(sigma, "sigma")
+    s = np.full(xa.shape, float(s)) if s.ndim == 0 else s.ravel()
+    if s.shape != xa.shape:
+        raise ValueError(f"sigma must be a number or hold one value per point, got {s.size} for {xa.size} points")
+    if np.any(s <= 0):
+        raise ValueError("sigma must be greater than 0")
+    return xa, ya, s
+
+
+def plot_likelihood(
+    x: Any,
+    y: Any,
+    sigma: Any,
+    models: Mapping[str, Callable[[np.ndarray], Any]],
+    *,
+    xlabel: str = "$x$",
+    ylabel: str = "$y$",
+    n: int = 300,
+) -> tuple[Figure, np.ndarray]:
+    r"""Maximum likelihood as a picture: a Gaussian bell at each point, one panel per model.
+
+    For each model :math:`\hat y(x)` a panel shows the data with error bars,
+    the model, and at each :math:`x_i` the density of
+    :math:`\mathcal N(\hat y(x_i), \sigma_i^2)` drawn sideways: where the data
+    point falls on its bell is its likelihood. The title gives
+    :math:`\chi^2` and the log-likelihood
+    :math:`\ln L = -\tfrac12\chi^2 - \sum_i \ln(\sigma_i\sqrt{2\pi})`.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,)
+        The data.
+    sigma : float or array_like
+        Uncertainty of each :math:`y_i`, greater than 0.
+    models : mapping of str to callable
+        Name and prediction :math:`\hat y(x)` of each model (one panel each).
+    xlabel, ylabel : str
+        Axis labels.
+    n : int, default 300
+        Plotted points of each model curve.
+
+    Returns
+    -------
+    fig : Figure
+    axes : ndarray of Axes
+        One per model, in the order of ``models``.
+    """
+    xa, ya, s = _data_xy(x, y, sigma)
+    assert s is not None
+    if not models:
+        raise ValueError("models must hold at least one model")
+    n = _check_count(n, "n", 2)
+    lo, hi = float(xa.min()), float(xa.max())
+    pad = 0.08 * (hi - lo if hi > lo else 1.0)
+    grid = np.linspace(lo - pad, hi + pad, n)
+    spacing = float(np.min(np.diff(np.unique(xa)))) if np.unique(xa).size > 1 else 1.0
+    fig, axes = _new_figure(1, len(models), figsize=(4.6 * len(models), 4.0), sharey=True, squeeze=False)
+    axes = axes[0]
+    for i, (ax, (name, f)) in enumerate(zip(axes, models.items())):
+        check_callable(f, f"models[{name!r}]")
+        style = _style(i)
+        yhat = _evaluate(f, xa)
+        chi2 = float(np.sum(((ya - yhat) / s) ** 2))
+        log_l = -0.5 * chi2 - float(np.sum(np.log(s * np.sqrt(2 * np.pi))))
+        ax.plot(grid, _evaluate(f, grid), color=style["color"], linestyle=style["linestyle"], label=name)
+        t = np.linspace(-3.5, 3.5, 81)
+        bell = np.exp(-0.5 * t**2)
+        for xi, yi, si, mi in zip(xa, ya, s, yhat):
+            width = 0.42 * spacing
+            ax.fill_betweenx(mi + si * t, xi, xi + width * bell, color=style["color"], alpha=0.18, linewidth=0)
+            ax.plot(xi + width * bell, mi + si * t, color=style["color"], linewidth=0.8)
+            ax.plot([xi, xi + width * np.exp(-0.5 * ((yi - mi) / si) ** 2)], [yi, yi], color=_BLACK,
+                    linewidth=1.0, linestyle=":")
+        ax.errorbar(xa, ya, yerr=s, fmt="o", color=_BLACK, markersize=5, capsize=2.5, label="data",
+                    zorder=4)
+        ax.set_title(f"{name}: $\\chi^2 = {chi2:.1f}$, $\\ln L = {log_l:.1f}$", fontsize=10.5)
+        _label_axes(ax, xlabel, ylabel if i == 0 else "")
+        ax.legend(loc="upper left")
+    return fig, axes
+
+
+def plot_fit(
+    x: Any,
+    y: Any,
+    model: Callable[[np.ndarray], Any],
+    *,
+    sigma: Any = None,
+    label: str = "fit",
+    data_label: str = "data",
+    xlabel: str = "$x$",
+    ylabel: str = "$y$",
+    n: int = 400,
+) -> tuple[Figure, np.ndarray]:
+    r"""Data with a fitted curve, above a panel of its residuals.
+
+    The lower panel shows the normalised residuals
+    :math:`(y_i - \hat y_i)/\sigma_i` when ``sigma`` is given (with bands at
+    :math:`\pm1` and :math:`\pm2`, where about 68 % and 95 % of them should
+    fall for a good model), or the plain residuals :math:`y_i - \hat y_i`
+    otherwise. A good model leaves residuals without pattern.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,)
+        The data.
+    model : callable
+        The fitted curve :math:`\hat y(x)`, applied to arrays.
+    sigma : float or array_like, optional
+        Uncertainties of ``y``, drawn as error bars.
+    label, data_label : str
+        Legend entries of the curve and the data.
+    xlabel, ylabel : str
+        Axis labels.
+    n : int, default 400
+        Plotted points of the curve.
+
+    Returns
+    -------
+    fig : Figure
+    axes : ndarray of two Axes
+        The fit, then the residuals.
+    """
+    xa, ya, s = _data_xy(x, y, sigma)
+    check_callable(model, "model")
+    n = _check_count(n, "n", 2)
+    lo, hi = float(xa.min()), float(xa.max())
+    pad = 0.04 * (hi - lo if hi > lo else 1.0)
+    grid = np.linspace(lo - pad, hi + pad, n)
+    fig, axes = _new_figure(2, 1, figsize=(7.0, 5.2), sharex=True, height_ratios=(2.3, 1.0))
+    ax, ax_r = axes
+    if s is None:
+        ax.plot(xa, ya, "o", color=_BLACK, markersize=4.5, label=data_label, zorder=3)
+    else:
+        ax.errorbar(xa, ya, yerr=s, fmt="o", color=_BLACK, markersize=4.5, capsize=2, label=data_label,
+                    zorder=3)
+    ax.plot(grid, _evaluate(model, grid), color=PALETTE[0], linestyle="-", label=label, zorder=4)
+    _label_axes(ax, "", ylabel)
+    ax.legend(loc="best")
+    resid = ya - _evaluate(model, xa)
+    if s is not None:
+        resid = resid / s
+        ax_r.axhspan(-2, 2, color=OKABE_ITO["yellow"], alpha=0.25, linewidth=0, label=r"$\pm 2$")
+        ax_r.axhspan(-1, 1, color=OKABE_ITO["sky blue"], alpha=0.25, linewidth=0, label=r"$\pm 1$")
+        r_label = r"$(y_i - \hat y_i)/\sigma_i$"
+    else:
+        r_label = r"$y_i - \hat y_i$"
+    ax_r.axhline(0.0, color=_GREY, linewidth=1.0)
+    ax_r.vlines(xa, 0.0, resid, color=PALETTE[1], linewidth=1.0)
+    ax_r.plot(xa, resid, linestyle="none", marker="s", markersize=4, color=PALETTE[1], label="residual")
+    ax_r.set_xlim(lo - pad, hi + pad)
+    _label_axes(ax_r, xlabel, r_label)
+    ax_r.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8.5)
+    return fig, axes
+
+
+def plot_histogram_fit(
+    edges: Any,
+    counts: Any,
+    curves: Mapping[str, Callable[[np.ndarray], Any]],
+    *,
+    xlabel: str = "$x$",
+    ylabel: str = "count per bin",
+    n: int = 400,
+) -> tuple[Figure, Axes]:
+    r"""A histogram with Poisson error bars :math:`\sqrt{N_k}` and fitted curves.
+
+    Parameters
+    ----------
+    edges : array_like, shape (m + 1,)
+        Increasing bin edges.
+    counts : array_like, shape (m,)
+        Count in each bin.
+    curves : mapping of str to callable
+        Name and expected count per bin as a function of the bin centre.
+    xlabel, ylabel : str
+        Axis labels.
+    n : int, default 400
+        Plotted points of each curve.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    e = check_finite_array(edges, "edges").ravel()
+    c = check_finite_array(counts, "counts").ravel()
+    if e.size != c.size + 1 or c.size == 0:
+        raise ValueError(f"edges must have one more value than counts, got {e.size} and {c.size}")
+    if np.any(np.diff(e) <= 0):
+        raise ValueError("edges must increase")
+    if np.any(c < 0):
+        raise ValueError("counts must be non-negative")
+    n = _check_count(n, "n", 2)
+    centres = 0.5 * (e[1:] + e[:-1])
+    fig, ax = _new_figure()
+    ax.stairs(c, e, fill=True, color=OKABE_ITO["sky blue"], alpha=0.45, label="histogram")
+    ax.stairs(c, e, color=OKABE_ITO["blue"], linewidth=1.0)
+    ax.errorbar(centres, c, yerr=np.sqrt(c), fmt="none", ecolor=_BLACK, elinewidth=1.0, capsize=2,
+                label=r"$\pm\sqrt{N_k}$")
+    grid = np.linspace(e[0], e[-1], n)
+    for i, (name, f) in enumerate(curves.items()):
+        check_callable(f, f"curves[{name!r}]")
+        style = _style(i + 1)
+        ax.plot(grid, _evaluate(f, grid), color=style["color"], linestyle=style["linestyle"], label=name)
+    ax.set_xlim(e[0], e[-1])
+    ax.set_ylim(bottom=0.0)
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="upper right")
+    return fig, ax
+
+
+def _chi2_grid(model: Callable[..., Any], x: Any, y: np.ndarray, s: np.ndarray,
+               gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
+    r""":math:`\chi^2` of a two-parameter model on the grid ``gx`` by ``gy`` (rows follow ``gy``)."""
+    A, B = np.meshgrid(gx, gy)
+    with np.errstate(all="ignore"):
+        try:  # numpy models broadcast over a grid of parameters at once
+            pred = np.asarray(model(x, A[..., None], B[..., None]), dtype=float)
+            if pred.shape != A.shape + y.shape:
+                raise ValueError
+        except (ValueError, TypeError, IndexError):
+            pred = np.array([[np.asarray(model(x, a, b), dtype=float) for a in gx] for b in gy])
+        Z = np.sum(((y - pred) / s) ** 2, axis=-1)
+    return Z
+
+
+def plot_chi2_landscape(
+    model: Callable[..., Any],
+    x: Any,
+    y: Any,
+    a1_range: Sequence[float],
+    a2_range: Sequence[float],
+    *,
+    sigma: Any = None,
+    paths: Mapping[str, Any] | None = None,
+    minimum: Sequence[float] | None = None,
+    log: bool = False,
+    n_levels: int = 14,
+    equal_aspect: bool = False,
+    n: int = 121,
+    xlabel: str = "$a_1$",
+    ylabel: str = "$a_2$",
+) -> tuple[Figure, Axes]:
+    r"""Contours of :math:`\chi^2(a_1, a_2)` of a two-parameter model, with the paths of fitting methods.
+
+    .. math::
+
+        \chi^2(a_1, a_2) = \sum_i \frac{\bigl(y_i - f(x_i; a_1, a_2)\bigr)^2}{\sigma_i^2}
+
+    is evaluated on a grid (at once when ``model`` broadcasts, as models
+    written with numpy functions do).
+
+    Parameters
+    ----------
+    model : callable
+        ``model(x, a1, a2)``.
+    x, y : array_like
+        The data; ``y`` has shape ``(n,)``.
+    a1_range, a2_range : (float, float)
+        The window of :math:`a_1` and :math:`a_2`.
+    sigma : float or array_like, optional
+        Uncertainties of ``y`` (1 when not given).
+    paths : mapping of str to array of shape (k, 2), optional
+        Iterates of each method, drawn as lines with markers; the start is a
+        large open circle. Points outside the window are clipped.
+    minimum : (float, float), optional
+        The minimum, marked with a star.
+    log : bool, default False
+        Space the contour levels geometrically (for :math:`\chi^2` that spans
+        many orders of magnitude).
+    n_levels : int, default 14
+        Number of contour levels.
+    equal_aspect : bool, default False
+        Use the same scale on both axes, so that right angles look right
+        (needed to see gradient steps cross the contours at right angles).
+    n : int, default 121
+        Grid points per axis.
+    xlabel, ylabel : str
+        Axis labels.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+        The paths are ``ax.lines`` in the order of ``paths``, two lines each.
+    """
+    check_callable(model, "model")
+    ya = check_finite_array(y, "y").ravel()
+    s = np.ones_like(ya) if sigma is None else _data_xy(ya, ya, sigma)[2]
+    x0, x1 = _check_range(a1_range, "a1_range")
+    y0, y1 = _check_range(a2_range, "a2_range")
+    n = _check_count(n, "n", 5)
+    n_levels = _check_count(n_levels, "n_levels", 2)
+    gx, gy = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+    Z = _chi2_grid(model, np.asarray(x, dtype=float), ya, s, gx, gy)
+    finite = Z[np.isfinite(Z)]
+    if finite.size == 0:
+        raise ValueError("chi-squared is not finite anywhere in the window")
+    zmin, zmax = float(finite.min()), float(finite.max())
+    if log:
+        levels = np.geomspace(max(zmin, 1e-300) * 1.02, zmax, n_levels)
+    else:
+        levels = zmin + (zmax - zmin) * np.linspace(0.0, 1.0, n_levels + 2)[1:-1] ** 2
+    Z = np.where(np.isfinite(Z), Z, zmax)
+    fig, ax = _new_figure(figsize=(7.0, 5.0))
+    norm = mpl.colors.LogNorm(levels[0], levels[-1]) if log else None
+    filled = ax.contourf(gx, gy, Z, levels=levels, cmap="cividis", alpha=0.55, extend="both", norm=norm)
+    ax.contour(gx, gy, Z, levels=levels, colors=_GREY, linewidths=0.6, norm=norm)
+    bar = fig.colorbar(filled, ax=ax, shrink=0.8, ticks=levels[:: max(1, len(levels) // 6)],
+                       format=mpl.ticker.FormatStrFormatter("%.3g"))
+    bar.ax.minorticks_off()
+    bar.set_label(r"$\chi^2$")
+    for i, (name, path) in enumerate((paths or {}).items()):
+        pts = check_finite_array(path, f"paths[{name!r}]")
+        if pts.ndim != 2 or pts.shape[1] != 2 or pts.shape[0] == 0:
+            raise ValueError(f"paths[{name!r}] must have shape (k, 2), got {pts.shape}")
+        style = _style(i + 1)
+        ax.plot(pts[:, 0], pts[:, 1], color=style["color"], linestyle=style["linestyle"], linewidth=1.8,
+                marker=style["marker"], markersize=4.5, label=f"{name} ({pts.shape[0] - 1} steps)", zorder=4)
+        ax.plot(pts[:1, 0], pts[:1, 1], linestyle="none", marker="o", markersize=10, markerfacecolor="white",
+                markeredgecolor=style["color"], markeredgewidth=2, zorder=5)
+    if minimum is not None:
+        m = check_finite_array(minimum, "minimum").ravel()
+        if m.shape != (2,):
+            raise ValueError("minimum must be a pair (a1, a2)")
+        ax.plot([m[0]], [m[1]], linestyle="none", marker="*", markersize=16, color=OKABE_ITO["yellow"],
+                markeredgecolor=_BLACK, label="minimum", zorder=6)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    if equal_aspect:
+        ax.set_aspect("equal")
+    ax.grid(False)
+    _label_axes(ax, xlabel, ylabel)
+    if paths or minimum is not None:
+        ax.legend(loc="upper right", framealpha=0.95)
+    return fig, ax
+
+
+def plot_convergence(
+    histories: Mapping[str, Any],
+    *,
+    reference: float,
+    floor: float = 1e-16,
+    xlabel: str = "iteration",
+    ylabel: str = r"$\chi^2 - \chi^2_{\min}$ (relative)",
+) -> tuple[Figure, Axes]:
+    r"""How fast each method approaches the minimum: :math:`(\chi^2_k - \chi^2_{\min})/\chi^2_{\min}` on a log scale.
+
+    Parameters
+    ----------
+    histories : mapping of str to array
+        :math:`\chi^2` after each iteration of each method (``chi2_path`` of
+        :func:`mvcalc.regression.curve_fit`).
+    reference : float
+        :math:`\chi^2_{\min}`, greater than 0.
+    floor : float, default 1e-16
+        Smaller values (rounding noise, or exactly 0) are drawn at ``floor``.
+    xlabel, ylabel : str
+        Axis labels.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    ref = check_positive(reference, "reference")
+    floor = check_positive(floor, "floor")
+    if not histories:
+        raise ValueError("histories must hold at least one method")
+    fig, ax = _new_figure()
+    for i, (name, hist) in enumerate(histories.items()):
+        h = check_finite_array(hist, f"histories[{name!r}]").ravel()
+        gap = np.maximum(np.abs(h - ref) / ref, floor)
+        style = _style(i + 1)
+        ax.plot(np.arange(h.size), gap, color=style["color"], linestyle=style["linestyle"],
+                marker=style["marker"], markersize=4, markevery=max(1, h.size // 25), label=name)
+    ax.set_yscale("log")
+    ax.set_ylim(bottom=floor / 3)
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="upper right")
+    return fig, ax
+
+
+def plot_uncertainty_ellipse(
+    model: Callable[..., Any],
+    x: Any,
+    y: Any,
+    params: Any,
+    covariance: Any,
+    *,
+    sigma: Any = None,
+    delta: float = 1.0,
+    span: float = 2.5,
+    n: int = 161,
+    xlabel: str = "$a_1$",
+    ylabel: str = "$a_2$",
+) -> tuple[Figure, Axes]:
+    r"""The contour :math:`\chi^2 = \chi^2_{\min} + \Delta` of a two-parameter fit beside its covariance ellipse.
+
+    Near the minimum :math:`\chi^2(\mathbf a) \approx \chi^2_{\min} +
+    \delta\mathbf a^{\mathsf T}\mathbf C^{-1}\delta\mathbf a` with
+    :math:`\mathbf C = (\mathbf J^{\mathsf T}\mathbf W\mathbf J)^{-1}`, so the
+    contour at :math:`\Delta = 1` is close to the ellipse
+    :math:`\delta\mathbf a^{\mathsf T}\mathbf C^{-1}\delta\mathbf a = 1`,
+    whose shadows on the axes are :math:`\pm\sigma_{a_1}` and
+    :math:`\pm\sigma_{a_2}` (dotted lines).
+
+    Parameters
+    ----------
+    model : callable
+        ``model(x, a1, a2)``.
+    x, y : array_like
+        The data.
+    params : array_like, shape (2,)
+        The best fit.
+    covariance : array_like, shape (2, 2)
+        Its covariance matrix, symmetric positive definite.
+    sigma : float or array_like, optional
+        Uncertainties of ``y`` (1 when not given).
+    delta : float, default 1.0
+        The contour level above the minimum.
+    span : float, default 2.5
+        Half-width of the window in standard deviations.
+    n : int, default 161
+        Grid points per axis.
+    xlabel, ylabel : str
+        Axis labels.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    check_callable(model, "model")
+    ya = check_finite_array(y, "y").ravel()
+    s = np.ones_like(ya) if sigma is None else _data_xy(ya, ya, sigma)[2]
+    p = check_finite_array(params, "params").ravel()
+    C = check_finite_array(covariance, "covariance")
+    if p.shape != (2,) or C.shape != (2, 2):
+        raise ValueError(f"params must have shape (2,) and covariance (2, 2), got {p.shape} and {C.shape}")
+    if not np.allclose(C, C.T) or np.any(np.linalg.eigvalsh(C) <= 0):
+        raise ValueError("covariance must be symmetric positive definite")
+    delta = check_positive(delta, "delta")
+    span = check_positive(span, "span")
+    n = _check_count(n, "n", 5)
+    sd = np.sqrt(np.diag(C))
+    gx = np.linspace(p[0] - span * sd[0], p[0] + span * sd[0], n)
+    gy = np.linspace(p[1] - span * sd[1], p[1] + span * sd[1], n)
+    xa = np.asarray(x, dtype=float)
+    Z = _chi2_grid(model, xa, ya, s, gx, gy)
+    zmin = float(_chi2_grid(model, xa, ya, s, p[:1], p[1:])[0, 0])
+    fig, ax = _new_figure(figsize=(7.2, 4.6))
+    ax.contour(gx, gy, Z - zmin, levels=[delta], colors=[PALETTE[0]], linewidths=2.4)
+    t = np.linspace(0, 2 * np.pi, 400)
+    vals, vecs = np.linalg.eigh(C)
+    ell = p[:, None] + vecs @ (np.sqrt(delta * vals)[:, None] * np.vstack([np.cos(t), np.sin(t)]))
+    ax.plot([], [], color=PALETTE[0], linewidth=2.4, label=r"$\chi^2 = \chi^2_{\min} + %g$" % delta)
+    ax.plot(ell[0], ell[1], color=PALETTE[1], linestyle="--", linewidth=2.0,
+            label=r"$\delta\mathbf{a}^{\mathsf{T}}\mathbf{C}^{-1}\delta\mathbf{a} = %g$" % delta)
+    half = sd * np.sqrt(delta)
+    for v in (p[0] - half[0], p[0] + half[0]):
+        ax.axvline(v, color=_GREY, linestyle=":", linewidth=1.3)
+    for v in (p[1] - half[1], p[1] + half[1]):
+        ax.axhline(v, color=_GREY, linestyle=":", linewidth=1.3)
+    ax.plot([], [], color=_GREY, linestyle=":", label=r"best fit $\pm$ standard error")
+    ax.plot([p[0]], [p[1]], linestyle="none", marker="*", markersize=15, color=OKABE_ITO["yellow"],
+            markeredgecolor=_BLACK, label="best fit", zorder=5)
+    ax.set_xlim(gx[0], gx[-1])
+    ax.set_ylim(gy[0], gy[-1])
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
+    return fig, ax
+
+
+def plot_digits(
+    categories: Sequence[str],
+    series: Mapping[str, Any],
+    *,
+    cap: float | None = None,
+    ylabel: str = "correct digits (LRE)",
+    xlabel: str = "",
+    rotate: bool = False,
+) -> tuple[Figure, Axes]:
+    r"""Grouped bars of correct significant digits (log relative errors).
+
+    Parameters
+    ----------
+    categories : sequence of str
+        Labels of the groups (problems or parameters).
+    series : mapping of str to array
+        Name and digits of each solver, one value per category; NaN marks a
+        failure, drawn as a cross at the bottom.
+    cap : float, optional
+        The number of digits certified, drawn as a dashed line.
+    ylabel, xlabel : str
+        Axis labels.
+    rotate : bool, default False
+        Rotate the category labels (for long lists).
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    cats = [str(c) for c in categories]
+    if not cats:
+        raise ValueError("categories must not be empty")
+    if not series:
+        raise ValueError("series must hold at least one solver")
+    k = len(series)
+    width = 0.8 / k
+    hatches = ["", "//", "..", "\\\\", "xx", "--", "++"]
+    fig, ax = _new_figure(figsize=(max(7.0, 0.55 * len(cats) * max(1, k / 2) + 2.0), 4.4))
+    x = np.arange(len(cats))
+    for i, (name, vals) in enumerate(series.items()):
+        v = np.asarray(vals, dtype=float).ravel()
+        if v.shape != (len(cats),):
+            raise ValueError(f"series[{name!r}] must have one value per category ({len(cats)}), got {v.size}")
+        style = _style(i)
+        pos = x - 0.4 + width * (i + 0.5)
+        ok = np.isfinite(v)
+        ax.bar(pos[ok], v[ok], width=width * 0.95, color=mpl.colors.to_rgba(style["color"], 0.75),
+               edgecolor=_BLACK, linewidth=0.6, hatch=hatches[i % len(hatches)], label=name)
+        if np.any(~ok):
+            ax.plot(pos[~ok], np.full(int(np.sum(~ok)), 0.35), linestyle="none", marker="X", markersize=8,
+                    color=style["color"], markeredgecolor=_BLACK, label=f"{name}: failed")
+    if cap is not None:
+        ax.axhline(check_positive(cap, "cap"), color=_BLACK, linestyle=(0, (6, 3)), linewidth=1.0,
+                   label="digits certified")
+    ax.set_xticks(x, cats, rotation=45 if rotate else 0, ha="right" if rotate else "center")
+    ax.set_xlim(-0.6, len(cats) - 0.4)
+    ax.set_ylim(0.0, (cap if cap is not None else 16) + 1.5)
+    ax.grid(axis="x", visible=False)
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig, ax
+
+
+# --------------------------------------------------------------------------
+# Chapter 5: optimisation
+# --------------------------------------------------------------------------
+
+__all__ += [
+    "plot_armijo",
+    "plot_basins",
+    "plot_constrained",
+    "plot_descent_paths",
+    "plot_iterate_errors",
+    "plot_newton_raphson_steps",
+]
+
+
+def _path_of(result: Any, name: str) -> np.ndarray:
+    """The ``path`` of a solver result (or an array of iterates), as a float array."""
+    path = getattr(result, "path", result)
+    arr = np.asarray(path, dtype=float)
+    if arr.size == 0:
+        raise ValueError(f"{name} has an empty path")
+    return arr
+
+
+def plot_newton_raphson_steps(
+    f: Callable[[np.ndarray], Any],
+    panels: Sequence[tuple[str, Any, Sequence[float]]],
+    *,
+    ylim: Sequence[float] | None = None,
+    max_steps: int = 8,
+    xlabel: str = "$x$",
+    ylabel: str = "$f(x)$",
+) -> tuple[Figure, np.ndarray]:
+    r"""Newton-Raphson drawn as tangent lines: one panel per run.
+
+    From each iterate :math:`(x_n, f(x_n))` the tangent line is followed down
+    to the axis at :math:`x_{n+1} = x_n - f(x_n)/f'(x_n)`, and a dotted line
+    goes back up to the curve at :math:`(x_{n+1}, f(x_{n+1}))`.
+
+    Parameters
+    ----------
+    f : callable
+        The function, applied to arrays.
+    panels : sequence of (title, result, x_range)
+        A title, a result of :func:`mvcalc.optimize.newton_raphson` (or its
+        ``path``) and the horizontal range of each panel.
+    ylim : (float, float), optional
+        Common vertical limits.
+    max_steps : int, default 8
+        The most steps drawn per panel.
+    xlabel, ylabel : str
+        Axis labels.
+
+    Returns
+    -------
+    fig : Figure
+    axes : ndarray of Axes
+        One per panel.
+    """
+    check_callable(f, "f")
+    if not panels:
+        raise ValueError("panels must hold at least one (title, result, x_range)")
+    max_steps = _check_count(max_steps, "max_steps", 1)
+    y_lim = None if ylim is None else _check_range(ylim, "ylim")
+    k = len(panels)
+    fig, axes = _new_figure(1, k, figsize=(3.6 * k + 0.8, 3.9), squeeze=False)
+    axes = axes[0]
+    for ax, (title, result, x_range) in zip(axes, panels):
+        lo, hi = _check_range(x_range)
+        path = _path_of(result, str(title))[: max_steps + 1]
+        x = np.linspace(lo, hi, 400)
+        ax.axhline(0.0, color=_GREY, linewidth=0.8)
+        ax.plot(x, _evaluate(f, x), color=_BLACK, linestyle="-", linewidth=2.0, label="$f(x)$")
+        fp = _evaluate(f, path)
+        for i in range(len(path) - 1):
+            ax.plot([path[i], path[i + 1]], [fp[i], 0.0], color=PALETTE[1], linestyle="--", linewidth=1.5,
+                    label="tangent line" if i == 0 else None)
+            ax.plot([path[i + 1], path[i + 1]], [0.0, fp[i + 1]], color=PALETTE[0], linestyle=":",
+                    linewidth=1.3)
+        ax.plot(path, fp, linestyle="none", marker="o", color=PALETTE[0], markersize=6, zorder=4,
+                label="iterates $x_n$")
+        for i, (xp, yp) in enumerate(zip(path[:4], fp[:4])):
+            if lo <= xp <= hi and not np.any(np.isclose(path[:i], xp)):  # label a repeated point once
+                ax.annotate(f"$x_{i}$", (xp, yp), textcoords="offset points", xytext=(4, 6), fontsize=9)
+        ax.set_xlim(lo, hi)
+        if y_lim is not None:
+            ax.set_ylim(*y_lim)
+        ax.set_title(str(title))
+        _label_axes(ax, xlabel, ylabel)
+    axes[0].legend(loc="upper left")
+    return fig, axes
+
+
+def plot_basins(
+    f: Callable[[np.ndarray], Any],
+    starts: Sequence[float] | np.ndarray,
+    results: Sequence[Any],
+    roots: Sequence[float],
+    *,
+    xlabel: str = "starting point $x_0$",
+    ylabel: str = "$f(x)$",
+) -> tuple[Figure, np.ndarray]:
+    r"""Basins of attraction of Newton-Raphson on the real line.
+
+    The top panel shows :math:`f` and its roots; a strip below it colours
+    each starting point :math:`x_0` by its outcome (which root was reached, a
+    detected cycle, or another failure); the bottom panel shows the number
+    of iterations taken, with a marker and colour for the outcome.
+
+    Parameters
+    ----------
+    f : callable
+        The function.
+    starts : array of float
+        The starting points, increasing.
+    results : sequence of results
+        The result of :func:`mvcalc.optimize.newton_raphson` from each start.
+    roots : sequence of float
+        The roots, to label the outcomes.
+    xlabel, ylabel : str
+        Labels of the horizontal axis and of the top panel's vertical axis.
+
+    Returns
+    -------
+    fig : Figure
+    axes : ndarray of three Axes
+        The function, the strip of basins, the iterations.
+    """
+    check_callable(f, "f")
+    x0 = check_finite_array(starts, "starts").ravel()
+    if len(results) != x0.size:
+        raise ValueError(f"give one result per start: {x0.size} starts, {len(results)} results")
+    rts = check_finite_array(roots, "roots").ravel()
+    outcome = []
+    for res in results:
+        if res.success:
+            outcome.append(int(np.argmin(np.abs(rts - res.x))) if rts.size else -3)
+        elif res.status == 4:
+            outcome.append(-1)
+        else:
+            outcome.append(-2)
+    outcome_arr = np.array(outcome)
+    nit = np.array([res.nit for res in results])
+    fig, (ax_f, ax_s, ax_b) = _new_figure(3, 1, figsize=(7.5, 6.6), sharex=True,
+                                          gridspec_kw={"height_ratios": [1.0, 0.16, 1.0]})
+    x = np.linspace(float(x0.min()), float(x0.max()), 600)
+    ax_f.axhline(0.0, color=_GREY, linewidth=0.8)
+    ax_f.plot(x, _evaluate(f, x), color=_BLACK, linestyle="-", label="$f(x)$")
+    labels = {r: f"root $x^* = {rt:.4g}$" for r, rt in enumerate(rts)}
+    labels[-1] = "cycle detected"
+    labels[-2] = "other failure"
+    colours = {}
+    for k, (code, label) in enumerate(labels.items()):
+        style = _style(k)
+        colours[code] = style["color"]
+        if code >= 0:
+            ax_f.plot([rts[code]], [0.0], linestyle="none", marker=style["marker"], markersize=9,
+                      color=style["color"], zorder=4, label=label)
+        mask = outcome_arr == code
+        if np.any(mask):
+            ax_b.plot(x0[mask], nit[mask], linestyle="none", marker=style["marker"], markersize=4,
+                      color=style["color"], label=f"{label} ({int(mask.sum())} starts)")
+    # the strip: one coloured bar per start, the basins at a glance
+    edges = np.concatenate([[x0[0]], 0.5 * (x0[1:] + x0[:-1]), [x0[-1]]])
+    for code, colour in colours.items():
+        for j in np.flatnonzero(outcome_arr == code):
+            ax_s.axvspan(edges[j], edges[j + 1], color=colour, linewidth=0)
+    ax_s.set_yticks([])
+    ax_s.grid(False)
+    ax_s.set_ylabel("basin", rotation=0, ha="right", va="center")
+    ax_f.set_title("the function, and the basin of each outcome")
+    _label_axes(ax_f, "", ylabel)
+    ax_b.set_yscale("log")
+    _label_axes(ax_b, xlabel, "iterations")
+    ax_b.legend(loc="upper left")
+    ax_f.legend(loc="upper left")
+    return fig, np.array([ax_f, ax_s, ax_b])
+
+
+def plot_iterate_errors(
+    series: Mapping[str, Any],
+    *,
+    xlabel: str = "iteration $n$",
+    ylabel: str = r"error $|x_n - x^*|$",
+    floor: float = 1e-17,
+    reference: float | None = None,
+    reference_label: str = r"machine epsilon $\varepsilon$",
+) -> tuple[Figure, Axes]:
+    r"""Errors (or any positive quantity) against the iteration number, on a log scale.
+
+    Linear convergence, :math:`e_{n+1}\approx r e_n`, is a straight line;
+    quadratic convergence, :math:`e_{n+1}\approx Ce_n^2`, bends down ever more
+    steeply, as the number of correct digits doubles at each step.
+
+    Parameters
+    ----------
+    series : mapping of str to array
+        Label and values of each run, one per iteration (non-finite values
+        end the line).
+    xlabel, ylabel : str
+        Axis labels.
+    floor : float, default 1e-17
+        Values below it (or exactly zero) are drawn at ``floor``.
+    reference : float, optional
+        A horizontal reference level, such as machine epsilon.
+    reference_label : str
+        Legend entry of ``reference``.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    if not series:
+        raise ValueError("series must hold at least one run")
+    floor = check_positive(floor, "floor")
+    fig, ax = _new_figure()
+    for i, (name, values) in enumerate(series.items()):
+        v = np.asarray(values, dtype=float).ravel()
+        finite = np.isfinite(v)
+        if not np.all(finite):
+            v = v[: int(np.argmin(finite))]
+        if v.size == 0:
+            raise ValueError(f"series[{name!r}] has no finite value")
+        style = _style(i)
+        ax.plot(np.arange(v.size), np.maximum(np.abs(v), floor), color=style["color"],
+                linestyle=style["linestyle"], marker=style["marker"], markersize=4,
+                markevery=max(1, v.size // 20), label=name)
+    if reference is not None:
+        ax.axhline(check_positive(reference, "reference"), color=_GREY, linestyle=(0, (6, 3)), linewidth=1.0,
+                   label=reference_label)
+    ax.set_yscale("log")
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="best")
+    return fig, ax
+
+
+def _contour_grid(f: Callable[[np.ndarray], Any], x_range: Sequence[float], y_range: Sequence[float],
+                  n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    lo_x, hi_x = _check_range(x_range, "x_range")
+    lo_y, hi_y = _check_range(y_range, "y_range")
+    X, Y = np.meshgrid(np.linspace(lo_x, hi_x, n), np.linspace(lo_y, hi_y, n))
+    with np.errstate(all="ignore"):
+        try:
+            Z = np.asarray(f(np.array([X, Y])), dtype=float)
+            if Z.shape != X.shape:
+                raise ValueError
+        except (TypeError, ValueError, IndexError):
+            Z = np.array([[float(f(np.array([a, b]))) for a, b in zip(rx, ry)] for rx, ry in zip(X, Y)])
+    return X, Y, Z
+
+
+def plot_descent_paths(
+    f: Callable[[np.ndarray], Any],
+    paths: Mapping[str, Any],
+    x_range: Sequence[float],
+    y_range: Sequence[float],
+    *,
+    levels: int | Sequence[float] = 20,
+    log_levels: bool = False,
+    minimum: Sequence[float] | None = None,
+    xlabel: str = "$x_1$",
+    ylabel: str = "$x_2$",
+    title: str | None = None,
+    n: int = 200,
+    equal_aspect: bool = True,
+    figsize: Sequence[float] = (7.0, 5.2),
+) -> tuple[Figure, Axes]:
+    r"""Paths of iterative minimisers drawn over the contours of :math:`f(x_1, x_2)`.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(v)`` for ``v`` of shape ``(2,)``; if it also accepts ``v`` of shape
+        ``(2, ny, nx)`` the grid is evaluated in one call.
+    paths : mapping of str to result or array
+        Label and iterates (shape ``(k, 2)``) of each run, or a solver result
+        with a ``path``.
+    x_range, y_range : (float, float)
+        The window.
+    levels : int or sequence of float, default 20
+        Contour levels, or how many.
+    log_levels : bool, default False
+        Space the levels logarithmically above the minimum of the grid, for
+        functions with a steep wall and a flat floor (such as Rosenbrock's).
+    minimum : (float, float), optional
+        A minimiser to mark with a star.
+    xlabel, ylabel, title : str
+        Labels.
+    n : int, default 200
+        Grid points per axis.
+    equal_aspect : bool, default True
+        Use the same scale on both axes, so that right angles look right.
+    figsize : (float, float), default (7.0, 5.2)
+        Size of the figure in inches.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    check_callable(f, "f")
+    if not paths:
+        raise ValueError("paths must hold at least one run")
+    n = _check_count(n, "n", 10)
+    X, Y, Z = _contour_grid(f, x_range, y_range, n)
+    fig, ax = _new_figure(figsize=tuple(check_finite_array(figsize, "figsize")))
+    if log_levels:
+        k = levels if isinstance(levels, int) else len(levels)
+        zmin = float(np.nanmin(Z))
+        shift = Z - zmin + 1e-3
+        lv = np.geomspace(1e-3, float(np.nanmax(shift)), k)
+        ax.contour(X, Y, shift, levels=lv, colors=_GREY, linewidths=0.7, negative_linestyles="solid")
+    else:
+        ax.contour(X, Y, Z, levels=levels, colors=_GREY, linewidths=0.7, negative_linestyles="solid")
+    for i, (name, result) in enumerate(paths.items()):
+        path = _path_of(result, name)
+        if path.ndim != 2 or path.shape[1] != 2:
+            raise ValueError(f"paths[{name!r}] must have shape (k, 2), got {path.shape}")
+        style = _style(i)
+        ax.plot(path[:, 0], path[:, 1], color=style["color"], linestyle=style["linestyle"], linewidth=1.6,
+                marker=style["marker"], markersize=4, markevery=max(1, len(path) // 40),
+                label=f"{name} ({len(path) - 1} steps)")
+        ax.plot(path[0, 0], path[0, 1], linestyle="none", marker="o", markersize=8, markerfacecolor="white",
+                markeredgecolor=_BLACK, zorder=5)
+    if minimum is not None:
+        m = check_finite_array(minimum, "minimum").ravel()
+        ax.plot(m[0], m[1], linestyle="none", marker="*", markersize=15, color=OKABE_ITO["orange"],
+                markeredgecolor=_BLACK, zorder=6, label="minimum")
+    ax.set_xlim(*_check_range(x_range, "x_range"))
+    ax.set_ylim(*_check_range(y_range, "y_range"))
+    if equal_aspect:
+        ax.set_aspect("equal", adjustable="box")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    _label_axes(ax, xlabel, ylabel)
+    fig.legend(loc="outside lower center", ncol=2)
+    return fig, ax
+
+
+def plot_armijo(
+    phi: Callable[[float], float],
+    phi0: float,
+    slope0: float,
+    trials: Sequence[float],
+    *,
+    c1: float = 1e-4,
+    alpha_max: float | None = None,
+    xlabel: str = r"step $\alpha$",
+    ylabel: str = r"$\varphi(\alpha) = f(\mathbf{s} + \alpha\mathbf{d})$",
+) -> tuple[Figure, Axes]:
+    r"""A backtracking line search: :math:`\varphi(\alpha)`, the tangent, the Armijo line and the trial steps.
+
+    Parameters
+    ----------
+    phi : callable
+        :math:`\varphi(\alpha)`, scalar.
+    phi0, slope0 : float
+        :math:`\varphi(0)` and :math:`\varphi'(0) < 0`.
+    trials : sequence of float
+        The steps tried, in order; the last one is the accepted step.
+    c1 : float, default 1e-4
+        The Armijo constant.
+    alpha_max : float, optional
+        Right end of the plot; by default 1.1 times the first trial.
+    xlabel, ylabel : str
+        Axis labels.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    check_callable(phi, "phi")
+    t = check_finite_array(trials, "trials").ravel()
+    if t.size == 0:
+        raise ValueError("trials must hold at least one step")
+    c1 = check_positive(c1, "c1")
+    top = float(alpha_max) if alpha_max is not None else 1.1 * float(t.max())
+    a = np.linspace(0.0, top, 400)
+    values = np.array([phi(float(ai)) for ai in a])
+    fig, ax = _new_figure()
+    ax.plot(a, values, color=_BLACK, linestyle="-", label=r"$\varphi(\alpha)$")
+    ax.plot(a, phi0 + slope0 * a, color=PALETTE[0], linestyle="--",
+            label=r"tangent $\varphi(0) + \alpha\varphi'(0)$")
+    ax.plot(a, phi0 + c1 * slope0 * a, color=PALETTE[2], linestyle="-.",
+            label=rf"Armijo line, $c_1 = {c1:g}$")
+    tv = np.array([phi(float(ti)) for ti in t])
+    ax.plot(t[:-1], tv[:-1], linestyle="none", marker="X", markersize=9, color=PALETTE[1],
+            label="rejected steps")
+    ax.plot(t[-1:], tv[-1:], linestyle="none", marker="o", markersize=10, color=PALETTE[3],
+            markeredgecolor=_BLACK, label="accepted step", zorder=5)
+    for i, (ti, vi) in enumerate(zip(t, tv)):
+        ax.annotate(rf"$\alpha_{i}$", (ti, vi), textcoords="offset points", xytext=(5, 5), fontsize=9)
+    span = float(np.nanmax(values) - np.nanmin(values))
+    ax.set_ylim(float(np.nanmin(values)) - 0.15 * span, max(phi0, float(np.nanmax(tv))) + 0.15 * span)
+    ax.set_xlim(0.0, top)
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig, ax
+
+
+def plot_constrained(
+    f: Callable[[np.ndarray], Any],
+    x_range: Sequence[float],
+    y_range: Sequence[float],
+    *,
+    equality: Callable[[np.ndarray], Any] | None = None,
+    inequality: Callable[[np.ndarray], Any] | None = None,
+    points: Sequence[Any] = (),
+    grad_f: Callable[[np.ndarray], Any] | None = None,
+    grad_g: Callable[[np.ndarray], Any] | None = None,
+    levels: int | Sequence[float] = 15,
+    arrow_length: float = 0.6,
+    point_label: str = "stationary points",
+    xlabel: str = "$x$",
+    ylabel: str = "$y$",
+    n: int = 300,
+) -> tuple[Figure, Axes]:
+    r"""Contours of :math:`f` with a constraint, and the gradients at chosen points.
+
+    The constraint :math:`g(x,y)=0` is drawn as a thick curve; an inequality
+    :math:`c(x,y)\ge0` is drawn as a hatched feasible region with its
+    boundary. At each point of ``points``, arrows show the directions of
+    :math:`\nabla f` (of length ``arrow_length``) and :math:`\nabla g`
+    (shorter, so that both show when they coincide; a zero gradient gets no
+    arrow): at a constrained extremum
+    they are parallel, which is the Lagrange condition
+    :math:`\nabla f=\lambda\nabla g`.
+
+    Parameters
+    ----------
+    f : callable
+        The objective, ``f(v)`` for ``v`` of shape ``(2,)``.
+    x_range, y_range : (float, float)
+        The window.
+    equality : callable, optional
+        :math:`g`, whose zero set is the constraint curve.
+    inequality : callable, optional
+        :math:`c`, whose region :math:`c\ge0` is feasible.
+    points : sequence of (float, float)
+        Points to mark.
+    grad_f, grad_g : callable, optional
+        Gradients for the arrows; by default
+        :func:`mvcalc.multivariate.gradient` of ``f`` and of the constraint.
+    levels : int or sequence of float, default 15
+        Contour levels of ``f``.
+    arrow_length : float, default 0.6
+        Drawn length of each gradient arrow.
+    point_label : str, default "stationary points"
+        Legend entry of ``points``.
+    xlabel, ylabel : str
+        Axis labels.
+    n : int, default 300
+        Grid points per axis.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    from .multivariate import gradient
+
+    check_callable(f, "f")
+    n = _check_count(n, "n", 10)
+    arrow_length = check_positive(arrow_length, "arrow_length")
+    X, Y, Z = _contour_grid(f, x_range, y_range, n)
+    fig, ax = _new_figure(figsize=(6.8, 6.4))
+    cs = ax.contour(X, Y, Z, levels=levels, cmap="cividis", linewidths=1.0)
+    ax.clabel(cs, inline=True, fontsize=8, fmt="%.2g")
+    handles = [mpl.lines.Line2D([], [], color=mpl.colormaps["cividis"](0.6), label="contours of $f$")]
+    constraint = equality if equality is not None else inequality
+    if inequality is not None:
+        check_callable(inequality, "inequality")
+        _, _, C = _contour_grid(inequality, x_range, y_range, n)
+        ax.contourf(X, Y, C, levels=[0.0, np.inf], colors=[OKABE_ITO["sky blue"]], alpha=0.25, hatches=["//"])
+        ax.contour(X, Y, C, levels=[0.0], colors=[PALETTE[1]], linewidths=2.5)
+        handles.append(Patch(facecolor=mpl.colors.to_rgba(OKABE_ITO["sky blue"], 0.25), hatch="//",
+                             edgecolor=PALETTE[1], label=r"feasible region $c \geq 0$"))
+    if equality is not None:
+        check_callable(equality, "equality")
+        _, _, G = _contour_grid(equality, x_range, y_range, n)
+        ax.contour(X, Y, G, levels=[0.0], colors=[PALETTE[1]], linewidths=2.5)
+        handles.append(mpl.lines.Line2D([], [], color=PALETTE[1], linewidth=2.5, label="constraint $g = 0$"))
+    gf = grad_f if grad_f is not None else (lambda v: gradient(f, v))
+    gg = grad_g if grad_g is not None else (None if constraint is None else (lambda v: gradient(constraint, v)))
+    pts = [check_finite_array(p, "points").ravel() for p in points]
+    g_name = r"$\nabla g$" if equality is not None else r"$\nabla c$"
+    for k, p in enumerate(pts):
+        ax.plot(p[0], p[1], linestyle="none", marker="o", markersize=8, color=_BLACK, zorder=6)
+        for vec_fn, colour, label, scale in ((gf, PALETTE[0], r"$\nabla f$", 1.0),
+                                              (gg, PALETTE[2], g_name, 0.65)):
+            if vec_fn is None:
+                continue
+            v = np.asarray(vec_fn(p), dtype=float)
+            norm = float(np.linalg.norm(v))
+            if norm <= 1e-8:  # a zero gradient has no direction: no arrow
+                continue
+            d = scale * arrow_length * v / norm
+            ax.annotate("", xy=(p[0] + d[0], p[1] + d[1]), xytext=(p[0], p[1]),
+                        arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 2.0,
+                                    "linestyle": "-" if colour == PALETTE[0] else "--"}, zorder=7)
+            if k == 0:
+                handles.append(mpl.lines.Line2D([], [], color=colour, linewidth=2.0,
+                                                linestyle="-" if colour == PALETTE[0] else "--",
+                                                marker=">", label=f"{label} (direction)"))
+    if pts:
+        handles.append(mpl.lines.Line2D([], [], color=_BLACK, linestyle="none", marker="o",
+                                        label=point_label))
+    ax.set_xlim(*_check_range(x_range, "x_range"))
+    ax.set_ylim(*_check_range(y_range, "y_range"))
+    ax.set_aspect("equal", adjustable="box")
+    ax.grid(False)
+    _label_axes(ax, xlabel, ylabel)
+    fig.legend(handles=handles, loc="outside lower center", ncol=3)
+    return fig, ax
+
+
+# --------------------------------------------------------------------------
+# Chapter 2: multivariate calculus
+# --------------------------------------------------------------------------
+
+__all__ += [
+    "plot_directional_derivative",
+    "plot_gradient_field",
+    "plot_partial_slices",
+    "plot_polar_grid",
+    "plot_quadratic_surfaces",
+    "plot_sandpit",
+    "plot_strategy_comparison",
+]
+
+
+def _mv_grid_values(
+    f: Callable[[np.ndarray], Any], x_range: Sequence[float], y_range: Sequence[float], n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``X, Y, Z`` on an ``n`` by ``n`` grid; ``f`` takes points of shape (2,) (or (..., 2))."""
+    xlo, xhi = _check_range(x_range, "x_range")
+    ylo, yhi = _check_range(y_range, "y_range")
+    X, Y = np.meshgrid(np.linspace(xlo, xhi, n), np.linspace(ylo, yhi, n))
+    pts = np.stack([X, Y], axis=-1)
+    with np.errstate(all="ignore"):
+        try:
+            Z = np.asarray(f(pts), dtype=float)
+            if Z.shape != X.shape:
+                raise ValueError
+        except (TypeError, ValueError, IndexError):
+            Z = np.array([[float(f(p)) for p in row] for row in pts])
+    return X, Y, Z
+
+
+def plot_partial_slices(
+    f: Callable[[np.ndarray], Any],
+    point: Sequence[float],
+    x_range: Sequence[float],
+    y_range: Sequence[float],
+    *,
+    xlabel: str = "$x$",
+    ylabel: str = "$y$",
+    zlabel: str = "$f(x, y)$",
+    n: int = 201,
+) -> tuple[Figure, np.ndarray]:
+    r"""Partial derivatives as slopes of slices through a surface.
+
+    Left: contours of :math:`f(x, y)` with the point :math:`(x_0, y_0)` and
+    the two lines through it along which one variable changes and the other
+    is held constant. Middle and right: the slices :math:`x \mapsto f(x,
+    y_0)` and :math:`y \mapsto f(x_0, y)`, each with its tangent, whose slopes
+    are :math:`\partial f/\partial x` and :math:`\partial f/\partial y` at the
+    point (computed with :func:`mvcalc.multivariate.gradient`, complex step).
+
+    Parameters
+    ----------
+    f : callable
+        ``f(v)`` for ``v`` of shape ``(2,)``, written with numpy functions.
+    point : (float, float)
+        The point :math:`(x_0, y_0)`.
+    x_range, y_range : (float, float)
+        The extent of the contour map and of the slices.
+    xlabel, ylabel, zlabel : str
+        Names (with units) of the two inputs and of the output.
+    n : int, default 201
+        Points per side of the grid.
+
+    Returns
+    -------
+    fig : Figure
+    axes : ndarray of three Axes
+        The map, the slice along :math:`x`, the slice along :math:`y`.
+    """
+    from .multivariate import gradient
+
+    check_callable(f, "f")
+    p = check_finite_array(point, "point")
+    if p.shape != (2,):
+        raise ValueError(f"point must be a pair (x0, y0), got {point!r}")
+    n = _check_count(n, "n", 2)
+    X, Y, Z = _mv_grid_values(f, x_range, y_range, n)
+    g = gradient(f, p, method="complex")
+    f0 = float(f(p))
+    fig, axes = _new_figure(1, 3, figsize=(11.0, 3.7))
+    ax_map, ax_x, ax_y = axes
+    cs = ax_map.contour(X, Y, Z, levels=10, cmap="cividis", linewidths=1.2)
+    ax_map.clabel(cs, fontsize=8, fmt="%.3g")
+    ax_map.axhline(p[1], color=PALETTE[1], linestyle="--", linewidth=1.6, label=f"{ylabel} held fixed")
+    ax_map.axvline(p[0], color=PALETTE[2], linestyle="-.", linewidth=1.6, label=f"{xlabel} held fixed")
+    ax_map.plot(*p, marker="o", color=_BLACK, linestyle="none", markersize=7)
+    ax_map.grid(False)
+    _label_axes(ax_map, xlabel, ylabel)
+    ax_map.set_title(f"contours of {zlabel}")
+    ax_map.legend(loc="upper left", fontsize=8.5)
+    xs, ys = X[0], Y[:, 0]
+    for ax, t, values, slope, t0, colour, style, name, var in (
+        (ax_x, xs, Z[np.argmin(np.abs(ys - p[1])), :], g[0], p[0], PALETTE[1], "--", "x", xlabel),
+        (ax_y, ys, Z[:, np.argmin(np.abs(xs - p[0]))], g[1], p[1], PALETTE[2], "-.", "y", ylabel),
+    ):
+        if name == "x":
+            exact = np.array([float(f(np.array([v, p[1]]))) for v in t])
+        else:
+            exact = np.array([float(f(np.array([p[0], v]))) for v in t])
+        del values
+        ax.plot(t, exact, color=colour, linestyle=style, label="slice")
+        ax.plot(t, f0 + slope * (t - t0), color=_GREY, linestyle=(0, (1, 1)), linewidth=2.5,
+                label=f"tangent, slope {slope:.3g}")
+        ax.plot([t0], [f0], marker="o", color=_BLACK, linestyle="none", markersize=7)
+        span = float(np.max(exact) - np.min(exact)) or 1.0
+        ax.set_ylim(float(np.min(exact)) - 0.15 * span, float(np.max(exact)) + 0.15 * span)
+        ax.set_xlim(float(t[0]), float(t[-1]))
+        _label_axes(ax, var, zlabel)
+        ax.legend(loc="upper left", fontsize=8.5)
+    ax_x.set_title(f"slice along {xlabel}: " + r"$\partial f/\partial x$")
+    ax_y.set_title(f"slice along {ylabel}: " + r"$\partial f/\partial y$")
+    return fig, axes
+
+
+def plot_gradient_field(
+    f: Callable[[np.ndarray], Any],
+    x_range: Sequence[float],
+    y_range: Sequence[float],
+    *,
+    grad: Callable[[np.ndarray], Any] | None = None,
+    n_arrows: int = 13,
+    levels: int = 14,
+    point: Sequence[float] | None = None,
+    xlabel: str = "$x$",
+    ylabel: str = "$y$",
+    n: int = 201,
+) -> tuple[Figure, Axes]:
+    r"""Contours of :math:`f(x, y)` with its gradient :math:`\nabla f` drawn as arrows.
+
+    The arrows, computed with :func:`mvcalc.multivariate.gradient` (complex
+    step) unless ``grad`` is given, cross the contours at right angles and
+    point uphill; they are longest where the contours crowd together. At an
+    optional ``point`` the gradient is drawn in bold with the tangent of the
+    contour through it.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(v)`` for ``v`` of shape ``(2,)``, written with numpy functions.
+    x_range, y_range : (float, float)
+        The extent of the map.
+    grad : callable, optional
+        The gradient, ``grad(v)`` of shape ``(2,)``.
+    n_arrows : int, default 13
+        Arrows per side.
+    levels : int, default 14
+        Number of contour levels.
+    point : (float, float), optional
+        A point at which to draw the gradient and the contour's tangent.
+    xlabel, ylabel : str
+        Axis labels.
+    n : int, default 201
+        Points per side of the contour grid.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    from .multivariate import gradient
+
+    check_callable(f, "f")
+    n_arrows = _check_count(n_arrows, "n_arrows", 2)
+    levels = _check_count(levels, "levels", 2)
+    n = _check_count(n, "n", 2)
+    gfun = (lambda v: gradient(f, v, method="complex")) if grad is None else check_callable(grad, "grad")
+    X, Y, Z = _mv_grid_values(f, x_range, y_range, n)
+    fig, ax = _new_figure(figsize=(7.4, 4.9))
+    cs = ax.contour(X, Y, Z, levels=levels, cmap="cividis", linewidths=1.1)
+    ax.clabel(cs, fontsize=7.5, fmt="%.2g")
+    xa, ya = np.linspace(*_check_range(x_range), n_arrows), np.linspace(*_check_range(y_range, "y_range"), n_arrows)
+    AX, AY = np.meshgrid(xa, ya)
+    G = np.array([[np.asarray(gfun(np.array([u, v])), dtype=float) for u, v in zip(ru, rv)]
+                  for ru, rv in zip(AX, AY)])
+    ax.quiver(AX, AY, G[..., 0], G[..., 1], color=PALETTE[0], angles="xy", pivot="tail",
+              width=0.004, label=r"gradient $\nabla f$")
+    if point is not None:
+        p = check_finite_array(point, "point")
+        if p.shape != (2,):
+            raise ValueError(f"point must be a pair (x, y), got {point!r}")
+        g = np.asarray(gfun(p), dtype=float)
+        span = min(np.ptp(xa), np.ptp(ya))
+        u = g / (np.linalg.norm(g) or 1.0) * 0.18 * span
+        ax.annotate("", xy=p + u, xytext=p, arrowprops={"arrowstyle": "-|>", "color": PALETTE[1],
+                                                         "linewidth": 2.5, "mutation_scale": 16})
+        tangent = np.array([-u[1], u[0]])
+        ax.plot([p[0] - tangent[0], p[0] + tangent[0]], [p[1] - tangent[1], p[1] + tangent[1]],
+                color=PALETTE[2], linestyle="--", linewidth=2.2, label="tangent of the contour")
+        ax.plot([p[0]], [p[1]], marker="o", color=_BLACK, linestyle="none", markersize=7)
+        ax.plot([], [], color=PALETTE[1], linewidth=2.5, label=r"$\nabla f$ at the point")
+    ax.set_aspect("equal")
+    ax.grid(False)
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)
+    return fig, ax
+
+
+def plot_directional_derivative(
+    f: Callable[[np.ndarray], Any],
+    point: Sequence[float],
+    *,
+    n: int = 361,
+    n_marks: int = 24,
+) -> tuple[Figure, Axes]:
+    r"""The directional derivative :math:`D_{\hat{\mathbf u}}f` against the angle of :math:`\hat{\mathbf u}`.
+
+    For :math:`\hat{\mathbf u} = (\cos\theta, \sin\theta)`, Cauchy-Schwarz
+    gives :math:`D_{\hat{\mathbf u}}f = \lVert\nabla f\rVert\cos(\theta -
+    \theta_{\nabla f})`, largest along the gradient and zero across it. The
+    markers are :func:`mvcalc.multivariate.directional_derivative`, the line
+    the formula with :func:`mvcalc.multivariate.gradient`.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(v)`` for ``v`` of shape ``(2,)``.
+    point : (float, float)
+        The point.
+    n : int, default 361
+        Points of the curve.
+    n_marks : int, default 24
+        Directions computed numerically, marked.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    from .multivariate import directional_derivative, gradient
+
+    check_callable(f, "f")
+    p = check_finite_array(point, "point")
+    if p.shape != (2,):
+        raise ValueError(f"point must be a pair (x, y), got {point!r}")
+    n = _check_count(n, "n", 2)
+    n_marks = _check_count(n_marks, "n_marks", 1)
+    g = gradient(f, p, method="complex")
+    norm, theta_g = float(np.linalg.norm(g)), float(np.arctan2(g[1], g[0]))
+    theta = np.linspace(0.0, 2 * np.pi, n)
+    marks = np.linspace(0.0, 2 * np.pi, n_marks, endpoint=False)
+    numeric = [directional_derivative(f, p, [np.cos(t), np.sin(t)]) for t in marks]
+    deg = 180 / np.pi
+    fig, ax = _new_figure(figsize=(7.0, 3.9))
+    ax.axhline(0.0, color=_GREY, linewidth=0.8)
+    ax.plot(theta * deg, norm * np.cos(theta - theta_g), color=PALETTE[0], linestyle="-",
+            label=r"$\Vert\nabla f\Vert\,\cos(\theta-\theta_{\nabla f})$")
+    ax.plot(marks * deg, numeric, linestyle="none", marker="o", markerfacecolor="none",
+            markeredgewidth=1.6, color=PALETTE[1], label="numerical, along each direction")
+    best = (theta_g % (2 * np.pi)) * deg
+    ax.axvline(best, color=PALETTE[2], linestyle="--", linewidth=1.5,
+               label=rf"direction of $\nabla f$, {best:.0f}°")
+    ax.axhline(norm, color=PALETTE[3], linestyle=":", linewidth=1.5,
+               label=rf"$\Vert\nabla f\Vert = {norm:.3g}$")
+    ax.set_xlim(0, 360)
+    ax.set_xticks(np.arange(0, 361, 45))
+    _label_axes(ax, r"angle $\theta$ of $\hat{\mathbf{u}}$ (degrees)", r"$D_{\hat{\mathbf{u}}} f$")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)
+    return fig, ax
+
+
+def plot_polar_grid(
+    r_range: Sequence[float] = (0.5, 2.0),
+    theta_range: Sequence[float] = (0.0, np.pi / 2),
+    *,
+    n_r: int = 7,
+    n_theta: int = 7,
+    cell: tuple[int, int] = (4, 3),
+) -> tuple[Figure, np.ndarray]:
+    r"""A grid in :math:`(r, \theta)` and its image under :math:`(x, y) = (r\cos\theta, r\sin\theta)`.
+
+    Every rectangle of the left panel has the same area
+    :math:`\Delta r\,\Delta\theta`; its image on the right is a curved patch
+    of area close to :math:`r\,\Delta r\,\Delta\theta`, larger the further it
+    lies from the origin: :math:`|\det\mathbf J| = r`. One cell (index
+    ``cell`` = (i_r, i_theta)) and its image are shaded, with the two columns
+    of the Jacobian drawn at its corner.
+
+    Parameters
+    ----------
+    r_range, theta_range : (float, float)
+        The rectangle of the :math:`(r, \theta)` plane, with :math:`r \ge 0`.
+    n_r, n_theta : int
+        Grid lines in each direction.
+    cell : (int, int)
+        The shaded cell.
+
+    Returns
+    -------
+    fig : Figure
+    axes : ndarray of two Axes
+        The :math:`(r, \theta)` plane, then the :math:`(x, y)` plane.
+    """
+    r0, r1 = _check_range(r_range, "r_range")
+    t0, t1 = _check_range(theta_range, "theta_range")
+    if r0 < 0:
+        raise ValueError(f"r_range must have r >= 0, got {r_range!r}")
+    n_r, n_theta = _check_count(n_r, "n_r", 2), _check_count(n_theta, "n_theta", 2)
+    i, j = (_check_count(c, "cell", 0) for c in cell)
+    if i >= n_r - 1 or j >= n_theta - 1:
+        raise ValueError(f"cell must index a cell of the grid, below ({n_r - 1}, {n_theta - 1}), got {cell!r}")
+    rs, ts = np.linspace(r0, r1, n_r), np.linspace(t0, t1, n_theta)
+    fine_r, fine_t = np.linspace(r0, r1, 100), np.linspace(t0, t1, 100)
+    fig, axes = _new_figure(1, 2, figsize=(10.0, 4.4))
+    ax_p, ax_c = axes
+    for r in rs:
+        ax_p.plot([r, r], [t0, t1], color=PALETTE[0], linestyle="-", linewidth=1.0)
+        ax_c.plot(r * np.cos(fine_t), r * np.sin(fine_t), color=PALETTE[0], linestyle="-", linewidth=1.0)
+    for t in ts:
+        ax_p.plot([r0, r1], [t, t], color=PALETTE[1], linestyle="--", linewidth=1.0)
+        ax_c.plot(fine_r * np.cos(t), fine_r * np.sin(t), color=PALETTE[1], linestyle="--", linewidth=1.0)
+    ra, rb, ta, tb = rs[i], rs[i + 1], ts[j], ts[j + 1]
+    fill = mpl.colors.to_rgba(OKABE_ITO["yellow"], 0.8)
+    ax_p.fill([ra, rb, rb, ra], [ta, ta, tb, tb], facecolor=fill, edgecolor=_BLACK, linewidth=1.5,
+              hatch="//", label=r"area $\Delta r\,\Delta\theta$")
+    arc_r = np.concatenate([np.full(30, ra), np.linspace(ra, rb, 30), np.full(30, rb), np.linspace(rb, ra, 30)])
+    arc_t = np.concatenate([np.linspace(ta, tb, 30), np.full(30, tb), np.linspace(tb, ta, 30), np.full(30, ta)])
+    ax_c.fill(arc_r * np.cos(arc_t), arc_r * np.sin(arc_t), facecolor=fill, edgecolor=_BLACK,
+              linewidth=1.5, hatch="//", label=r"area $\approx r\,\Delta r\,\Delta\theta$")
+    corner = np.array([ra * np.cos(ta), ra * np.sin(ta)])
+    dr, dt = rb - ra, tb - ta
+    col_r = np.array([np.cos(ta), np.sin(ta)]) * dr
+    col_t = np.array([-ra * np.sin(ta), ra * np.cos(ta)]) * dt
+    for vec, colour, label in ((col_r, PALETTE[2], r"$\Delta r\,\partial(x,y)/\partial r$"),
+                               (col_t, PALETTE[4], r"$\Delta\theta\,\partial(x,y)/\partial\theta$")):
+        ax_c.annotate("", xy=corner + vec, xytext=corner,
+                      arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 2.2, "mutation_scale": 14})
+        ax_c.plot([], [], color=colour, linewidth=2.2, label=label)
+    ax_p.set_title(r"the $(r, \theta)$ plane: equal rectangles")
+    ax_c.set_title(r"the $(x, y)$ plane: patches grow with $r$")
+    _label_axes(ax_p, "radius $r$", r"angle $\theta$ (radians)")
+    _label_axes(ax_c, r"$x = r\cos\theta$", r"$y = r\sin\theta$")
+    ax_c.set_aspect("equal")
+    for ax in axes:
+        ax.grid(False)
+        ax.legend(loc="upper right", fontsize=9)
+    return fig, axes
+
+
+def plot_quadratic_surfaces(
+    hessians: Mapping[str, Any],
+    *,
+    extent: float = 1.5,
+    n: int = 41,
+) -> tuple[Figure, np.ndarray]:
+    r"""Surfaces :math:`z = \tfrac12\mathbf x^{\mathsf T}\mathbf H\mathbf x` for 2-by-2 Hessians, side by side.
+
+    Each panel shows the quadratic model of a function near a stationary
+    point, with its contours projected below, and is titled with the
+    eigenvalues of :math:`\mathbf H` and the verdict of
+    :func:`mvcalc.multivariate.classify_stationary_point`.
+
+    Parameters
+    ----------
+    hessians : mapping of str to 2-by-2 array
+        Panel name and symmetric Hessian.
+    extent : float, default 1.5
+        Half-width of the square shown.
+    n : int, default 41
+        Grid points per side.
+
+    Returns
+    -------
+    fig : Figure
+    axes : ndarray of 3-D Axes
+    """
+    from .multivariate import classify_stationary_point
+
+    if not hessians:
+        raise ValueError("hessians must hold at least one matrix")
+    extent = check_positive(extent, "extent")
+    n = _check_count(n, "n", 2)
+    mats = {}
+    for name, H in hessians.items():
+        Ha = check_finite_array(H, f"hessians[{name!r}]")
+        if Ha.shape != (2, 2):
+            raise ValueError(f"hessians[{name!r}] must be a 2-by-2 matrix, got shape {Ha.shape}")
+        mats[name] = Ha
+    k = len(mats)
+    # constrained layout crops the titles of 3-D axes: place the axes by hand
+    fig, axes = _new_figure(1, k, figsize=(3.7 * k, 4.0), subplot_kw={"projection": "3d"}, squeeze=False,
+                            layout="none")
+    axes = axes[0]
+    fig.subplots_adjust(left=0.0, right=0.95, bottom=0.04, top=0.86, wspace=0.08)
+    g = np.linspace(-extent, extent, n)
+    X, Y = np.meshgrid(g, g)
+    for ax, (name, H) in zip(axes, mats.items()):
+        Z = 0.5 * (H[0, 0] * X**2 + 2 * H[0, 1] * X * Y + H[1, 1] * Y**2)
+        zmin = float(Z.min()) - 0.3 * float(np.ptp(Z) or 1.0)
+        ax.plot_surface(X, Y, Z, cmap="cividis", linewidth=0.2, edgecolor="#444444", alpha=0.9,
+                        rstride=2, cstride=2)
+        ax.contour(X, Y, Z, levels=10, zdir="z", offset=zmin, cmap="cividis", linewidths=1.0)
+        ax.set_zlim(zmin, float(Z.max()))
+        lam = np.linalg.eigvalsh(H)
+        kind = classify_stationary_point(H)
+        ax.set_title(f"{name}: {kind}\n" + rf"$\lambda_1 = {lam[0]:.3g},\ \lambda_2 = {lam[1]:.3g}$", fontsize=10.5)
+        ax.set_xlabel("$x$")
+        ax.set_ylabel("$y$")
+        ax.set_zlabel("$z$")
+        ax.view_init(elev=24, azim=-60)
+        ax.xaxis.pane.set_facecolor("white")
+        ax.yaxis.pane.set_facecolor("white")
+        ax.zaxis.pane.set_facecolor("white")
+        ax.set_facecolor("white")
+    return fig, axes
+
+
+def plot_sandpit(
+    games: Any,
+    *,
+    n: int = 241,
+    titles: Sequence[str] | None = None,
+    connect: bool = True,
+) -> tuple[Figure, np.ndarray]:
+    r"""Replay sandpit games: the revealed pit, the probes in order, and their downhill arrows.
+
+    Each panel draws the floor of a 2-D :class:`mvcalc.multivariate.Sandpit`
+    as a colour map (cividis, dark is deep) with contours, the probes
+    numbered in order and joined by a thin line, the downhill arrow
+    :math:`-\nabla f` at each probe (scaled to a common length), the deepest
+    point as a star and the winning circle of radius ``tol`` around it.
+
+    Parameters
+    ----------
+    games : Sandpit or sequence of Sandpit
+        The games, each 2-D.
+    n : int, default 241
+        Grid points per side of the colour map.
+    titles : sequence of str, optional
+        Panel titles; by default the pit's name and the outcome.
+    connect : bool, default True
+        Join the probes in order by a thin line (clearer for a walk than
+        for scattered random probes).
+
+    Returns
+    -------
+    fig : Figure
+    axes : ndarray of Axes
+    """
+    from matplotlib.patches import Circle
+
+    from .multivariate import Sandpit
+
+    seq = [games] if isinstance(games, Sandpit) else list(games)
+    if not seq:
+        raise ValueError("games must hold at least one Sandpit")
+    for g in seq:
+        if not isinstance(g, Sandpit):
+            raise TypeError(f"games must be Sandpit objects, got {type(g).__name__}")
+        if g.n != 2:
+            raise ValueError(f"only 2-D pits can be drawn, got a {g.n}-D pit")
+    if titles is not None and len(titles) != len(seq):
+        raise ValueError(f"titles must give one title per game: {len(seq)} games, {len(titles)} titles")
+    n = _check_count(n, "n", 2)
+    k = len(seq)
+    fig, axes = _new_figure(1, k, figsize=(4.6 * k + 1.0, 4.6), squeeze=False)
+    axes = axes[0]
+    image = None
+    for idx, (ax, game) in enumerate(zip(axes, seq)):
+        (xlo, xhi), (ylo, yhi) = game.bounds
+        X, Y = np.meshgrid(np.linspace(xlo, xhi, n), np.linspace(ylo, yhi, n))
+        Z = game.floor(np.column_stack([X.ravel(), Y.ravel()])).reshape(X.shape)
+        image = ax.pcolormesh(X, Y, Z, cmap="cividis", shading="auto", rasterized=True)
+        ax.contour(X, Y, Z, levels=12, colors="white", linewidths=0.6, alpha=0.7)
+        x_min, _ = game.reveal()
+        ax.add_patch(Circle(x_min, game.tol, facecolor="none", edgecolor="white",
+                                        linestyle="--", linewidth=1.5))
+        ax.plot(*x_min, marker="*", color="white", markeredgecolor=_BLACK, markersize=17,
+                linestyle="none", label="deepest point", zorder=2)
+        path = game.path
+        if len(path):
+            if connect:
+                ax.plot(path[:, 0], path[:, 1], color="white", linewidth=0.9, alpha=0.9)
+            down = game.downhills
+            lengths = np.linalg.norm(down, axis=1)
+            unit = np.divide(down, lengths[:, None], out=np.zeros_like(down), where=lengths[:, None] > 0)
+            arrow = 0.09 * (xhi - xlo)
+            for j, (pt, u, probe) in enumerate(zip(path, unit, game.probes), start=1):
+                ax.annotate("", xy=pt + arrow * u, xytext=pt,
+                            arrowprops={"arrowstyle": "-|>", "color": OKABE_ITO["orange"],
+                                        "linewidth": 1.8, "mutation_scale": 11})
+                ax.plot(*pt, marker="o" if not probe.found else "D", markersize=6.5 if not probe.found else 8,
+                        color=OKABE_ITO["vermillion"] if not probe.found else OKABE_ITO["bluish green"],
+                        markeredgecolor="white", linestyle="none", zorder=4)
+                ax.annotate(str(j), pt, textcoords="offset points", xytext=(4, 4), fontsize=8,
+                            color="white", fontweight="bold")
+        ax.plot([], [], marker="o", color=OKABE_ITO["vermillion"], linestyle="none", label="probe")
+        ax.plot([], [], marker="D", color=OKABE_ITO["bluish green"], linestyle="none", label="winning probe")
+        ax.plot([], [], color=OKABE_ITO["orange"], linewidth=1.8, label="downhill arrow")
+        ax.plot([], [], color="white", linestyle="--", label="winning circle")
+        if titles is not None:
+            ax.set_title(str(titles[idx]), fontsize=10.5)
+        else:
+            outcome = f"found in {game.probes_used} probes" if game.found else f"not found in {game.probes_used} probes"
+            ax.set_title(f"{game.name or 'pit'}: {outcome}", fontsize=10.5)
+        ax.set_xlim(xlo, xhi)
+        ax.set_ylim(ylo, yhi)
+        ax.set_aspect("equal")
+        ax.grid(False)
+        _label_axes(ax, "$x$ (m)", "$y$ (m)")
+    axes[0].legend(loc="lower left", fontsize=7.5, framealpha=0.9, facecolor="#3a3a3a", labelcolor="white")
+    cbar = fig.colorbar(image, ax=list(axes), shrink=0.85)
+    cbar.set_label("height of the floor $f$ (m), dark is deep")
+    return fig, axes
+
+
+def plot_strategy_comparison(
+    probes_needed: Mapping[str, Sequence[float]],
+    *,
+    max_probes: int,
+) -> tuple[Figure, Axes]:
+    r"""Fraction of games won within :math:`k` probes, for each strategy.
+
+    Each curve is an empirical distribution function: at :math:`k` it gives
+    the fraction of a strategy's games that found the deepest point with at
+    most :math:`k` probes. Games never won count as not won at any :math:`k`.
+
+    Parameters
+    ----------
+    probes_needed : mapping of str to sequence
+        Strategy name and, per game, the probes it needed (``np.inf`` or
+        ``np.nan`` for a game not won).
+    max_probes : int
+        The largest :math:`k` shown.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    if not probes_needed:
+        raise ValueError("probes_needed must hold at least one strategy")
+    max_probes = _check_count(max_probes, "max_probes", 1)
+    k = np.arange(0, max_probes + 1)
+    fig, ax = _new_figure(figsize=(7.0, 3.9))
+    for i, (name, values) in enumerate(probes_needed.items()):
+        v = np.asarray(values, dtype=float).ravel()
+        if v.size == 0:
+            raise ValueError(f"probes_needed[{name!r}] is empty")
+        v = np.where(np.isnan(v), np.inf, v)
+        won = np.array([np.mean(v <= kk) for kk in k])
+        style = _style(i)
+        ax.step(k, won, where="post", color=style["color"], linestyle=style["linestyle"],
+                label=f"{name} (median {np.median(v):.3g})" if np.isfinite(np.median(v)) else name)
+        ax.plot(k[::5], won[::5], linestyle="none", marker=style["marker"], color=style["color"])
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlim(0, max_probes)
+    _label_axes(ax, "probes allowed $k$", "fraction of games won")
+    ax.legend(loc="lower right")
+    return fig, ax

@@ -410,6 +410,8 @@ def plot_secants(
     Each secant has slope :math:`m(h) = \frac{f(x_0+h)-f(x_0)}{h}`; when the
     exact slope ``dfdx`` is given, the tangent :math:`y = f(x_0) +
     f'(x_0)(x-x_0)` is drawn too, so that the secants can be seen to approach it.
+    The fixed point is labelled :math:`(x, f(x))` with its coordinates, as in
+    the text of chapter 1, which fixes :math:`x` and varies the run :math:`h`.
 
     Parameters
     ----------
@@ -463,8 +465,8 @@ def plot_secants(
         ax.plot(x, y0 + slope * (x - x0), color=_GREY, linestyle=(0, (1, 1)), linewidth=3,
                 label=f"tangent, slope ${slope:.4g}$")
     ax.plot([x0], [y0], linestyle="none", marker="o", color=_BLACK, markersize=8, zorder=5)
-    ax.annotate(r"$(x_0, f(x_0))$", (x0, y0), textcoords="offset points", xytext=(-12, 10),
-                ha="right", fontsize=10)
+    ax.annotate(f"$(x, f(x)) = ({x0:g}, {y0:.3g})$", (x0, y0), textcoords="offset points",
+                xytext=(-12, 10), ha="right", fontsize=10)
     y_curve = _evaluate(f, x)
     span = float(np.nanmax(y_curve) - np.nanmin(y_curve))
     ax.set_ylim(float(np.nanmin(y_curve)) - 0.1 * span, float(np.nanmax(y_curve)) + 0.1 * span)
@@ -717,14 +719,18 @@ def plot_error_vs_step(
         Legend entry of ``reference``.
     floor : float, optional
         Errors below ``floor`` (including errors of exactly zero, which a log
-        scale cannot show) are drawn at ``floor``, the bottom edge of the plot.
+        scale cannot show) are drawn at ``floor``, near the bottom edge of the
+        plot, each with a vertical tick; a dotted line marks the floor and a
+        label beside it says that it stands for an error of 0 (or, if some
+        floored errors are not exactly 0, for an error of 0 or below).
     xlabel, ylabel : str
         Axis labels.
 
     Returns
     -------
     fig, ax : Figure, Axes
-        One line per method, in the order of ``errors``.
+        One line per method, in the order of ``errors``; each later line is
+        drawn thinner and on top, so that lines that coincide stay visible.
     """
     h = check_finite_array(hs, "hs").ravel()
     if h.size == 0:
@@ -737,6 +743,7 @@ def plot_error_vs_step(
     fig, ax = _new_figure(figsize=(7.5, 4.8))
     colours = {}
     every = max(1, h.size // 12)
+    floored_any, floored_all_zero = False, True
     for i, (name, err) in enumerate(errors.items()):
         e = check_finite_array(err, f"errors[{name!r}]").ravel()
         if e.shape != h.shape:
@@ -745,12 +752,23 @@ def plot_error_vs_step(
             )
         if np.any(e < 0):
             raise ValueError(f"errors[{name!r}] must be non-negative")
+        floored = np.zeros(h.shape, dtype=bool)
         if floor_value is not None:
+            floored = e < floor_value
+            floored_all_zero = floored_all_zero and bool(np.all(e[floored] == 0))
             e = np.maximum(e, floor_value)
         style = _style(i)
         colours[name] = style["color"]
+        # Each later line is thinner, so that where two lines coincide the
+        # earlier one still shows around the later one; the measured lines are
+        # drawn above the grey model lines.
         ax.plot(h, e, color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
-                markevery=(i % every, every), markersize=5, label=name)
+                markevery=(i % every, every), markersize=5, label=name,
+                linewidth=max(1.0, 2.6 - 0.6 * i), zorder=3 + i)
+        if np.any(floored):
+            floored_any = True
+            ax.plot(h[floored], e[floored], linestyle="none", marker="|", markersize=9,
+                    markeredgewidth=1.4, color=style["color"], zorder=3 + i, label="_nolegend_")
     model_styles = ("--", ":", "-.", (0, (6, 2, 1, 2)))
     for i, (label, values) in enumerate((models or {}).items()):
         m = check_finite_array(values, f"models[{label!r}]").ravel()
@@ -763,9 +781,6 @@ def plot_error_vs_step(
         colour = colours.get(name, _GREY)
         ax.axvline(step, color=colour, linestyle=(0, (1, 2)), linewidth=1.6,
                    label=f"predicted best $h$, {name}")
-        ax.annotate(name, (step, 1.0), xycoords=("data", "axes fraction"), rotation=90,
-                    ha="right", va="top", fontsize=9, color=colour,
-                    xytext=(-2, -4), textcoords="offset points")
     if reference is not None:
         ax.axhline(check_positive(reference, "reference"), color=_BLACK, linestyle=(0, (6, 3)),
                    linewidth=1.0, label=reference_label)
@@ -773,6 +788,14 @@ def plot_error_vs_step(
     ax.set_yscale("log")
     if floor_value is not None:
         ax.set_ylim(bottom=floor_value / 1.5)
+        if floored_any:
+            # The floor is not an error level: say so where a tick label would be.
+            ax.axhline(floor_value, color=_GREY, linestyle=(0, (1, 3)), linewidth=1.0, zorder=1)
+            text = "error 0" if floored_all_zero else "error 0\n(or below)"
+            ax.annotate(text, (1.0, floor_value),
+                        xycoords=("axes fraction", "data"), xytext=(4, 0),
+                        textcoords="offset points", ha="left", va="center", fontsize=8.5,
+                        color=_GREY)
     ax.set_xlim(float(h.min()), float(h.max()))
     _label_axes(ax, xlabel, ylabel)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
@@ -872,7 +895,7 @@ def plot_likelihood(
         for xi, yi, si, mi in zip(xa, ya, s, yhat):
             width = 0.42 * spacing
             ax.fill_betweenx(mi + si * t, xi, xi + width * bell, color=style["color"], alpha=0.18, linewidth=0)
-            ax.plot(xi + width * bell, mi + si * t, color=style["color"], linewidth=0.8)
+            ax.plot(xi + width * bell, mi + si * t, color=style["color"], linestyle="-", linewidth=0.8)
             ax.plot([xi, xi + width * np.exp(-0.5 * ((yi - mi) / si) ** 2)], [yi, yi], color=_BLACK,
                     linewidth=1.0, linestyle=":")
         ax.errorbar(xa, ya, yerr=s, fmt="o", color=_BLACK, markersize=5, capsize=2.5, label="data",
@@ -1109,7 +1132,7 @@ def plot_chi2_landscape(
     filled = ax.contourf(gx, gy, Z, levels=levels, cmap="cividis", alpha=0.55, extend="both", norm=norm)
     ax.contour(gx, gy, Z, levels=levels, colors=_GREY, linewidths=0.6, norm=norm)
     bar = fig.colorbar(filled, ax=ax, shrink=0.8, ticks=levels[:: max(1, len(levels) // 6)],
-                       format=mpl.ticker.FormatStrFormatter("%.3g"))
+                       format=mpl.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"))
     bar.ax.minorticks_off()
     bar.set_label(r"$\chi^2$")
     for i, (name, path) in enumerate((paths or {}).items()):
@@ -1309,7 +1332,7 @@ def plot_digits(
     k = len(series)
     width = 0.8 / k
     hatches = ["", "//", "..", "\\\\", "xx", "--", "++"]
-    fig, ax = _new_figure(figsize=(max(7.0, 0.55 * len(cats) * max(1, k / 2) + 2.0), 4.4))
+    fig, ax = _new_figure(figsize=(min(10.0, max(7.0, 0.16 * len(cats) * k + 3.0)), 4.4))
     x = np.arange(len(cats))
     for i, (name, vals) in enumerate(series.items()):
         v = np.asarray(vals, dtype=float).ravel()
@@ -1497,10 +1520,9 @@ def plot_basins(
             ax_b.plot(x0[mask], nit[mask], linestyle="none", marker=style["marker"], markersize=4,
                       color=style["color"], label=f"{label} ({int(mask.sum())} starts)")
     # the strip: one coloured bar per start, the basins at a glance
-    edges = np.concatenate([[x0[0]], 0.5 * (x0[1:] + x0[:-1]), [x0[-1]]])
-    for code, colour in colours.items():
-        for j in np.flatnonzero(outcome_arr == code):
-            ax_s.axvspan(edges[j], edges[j + 1], color=colour, linewidth=0)
+    rgb = np.array([mpl.colors.to_rgb(colours[code]) for code in outcome_arr])
+    ax_s.imshow(rgb[None, :, :], aspect="auto", interpolation="nearest",
+                extent=(float(x0[0]), float(x0[-1]), 0.0, 1.0))
     ax_s.set_yticks([])
     ax_s.grid(False)
     ax_s.set_ylabel("basin", rotation=0, ha="right", va="center")
@@ -1891,6 +1913,7 @@ def plot_partial_slices(
     xlabel: str = "$x$",
     ylabel: str = "$y$",
     zlabel: str = "$f(x, y)$",
+    symbols: tuple[str, str, str] = ("f", "x", "y"),
     n: int = 201,
 ) -> tuple[Figure, np.ndarray]:
     r"""Partial derivatives as slopes of slices through a surface.
@@ -1912,6 +1935,9 @@ def plot_partial_slices(
         The extent of the contour map and of the slices.
     xlabel, ylabel, zlabel : str
         Names (with units) of the two inputs and of the output.
+    symbols : (str, str, str), default ("f", "x", "y")
+        The letters of the function and its two variables, used in the
+        titles :math:`\partial f/\partial x` and :math:`\partial f/\partial y`.
     n : int, default 201
         Points per side of the grid.
 
@@ -1942,16 +1968,15 @@ def plot_partial_slices(
     _label_axes(ax_map, xlabel, ylabel)
     ax_map.set_title(f"contours of {zlabel}")
     ax_map.legend(loc="upper left", fontsize=8.5)
-    xs, ys = X[0], Y[:, 0]
-    for ax, t, values, slope, t0, colour, style, name, var in (
-        (ax_x, xs, Z[np.argmin(np.abs(ys - p[1])), :], g[0], p[0], PALETTE[1], "--", "x", xlabel),
-        (ax_y, ys, Z[:, np.argmin(np.abs(xs - p[0]))], g[1], p[1], PALETTE[2], "-.", "y", ylabel),
+    for ax, t, slope, t0, colour, style, name, var in (
+        (ax_x, X[0], g[0], p[0], PALETTE[1], "--", "x", xlabel),
+        (ax_y, Y[:, 0], g[1], p[1], PALETTE[2], "-.", "y", ylabel),
     ):
+        # the slice itself, evaluated exactly through the point
         if name == "x":
             exact = np.array([float(f(np.array([v, p[1]]))) for v in t])
         else:
             exact = np.array([float(f(np.array([p[0], v]))) for v in t])
-        del values
         ax.plot(t, exact, color=colour, linestyle=style, label="slice")
         ax.plot(t, f0 + slope * (t - t0), color=_GREY, linestyle=(0, (1, 1)), linewidth=2.5,
                 label=f"tangent, slope {slope:.3g}")
@@ -1961,8 +1986,9 @@ def plot_partial_slices(
         ax.set_xlim(float(t[0]), float(t[-1]))
         _label_axes(ax, var, zlabel)
         ax.legend(loc="upper left", fontsize=8.5)
-    ax_x.set_title(f"slice along {xlabel}: " + r"$\partial f/\partial x$")
-    ax_y.set_title(f"slice along {ylabel}: " + r"$\partial f/\partial y$")
+    fs, xs_, ys_ = (str(v) for v in symbols)
+    ax_x.set_title(f"${ys_}$ fixed: slope " + rf"$\partial {fs}/\partial {xs_}$")
+    ax_y.set_title(f"${xs_}$ fixed: slope " + rf"$\partial {fs}/\partial {ys_}$")
     return fig, axes
 
 
@@ -2306,12 +2332,17 @@ def plot_sandpit(
     k = len(seq)
     fig, axes = _new_figure(1, k, figsize=(4.6 * k + 1.0, 4.6), squeeze=False)
     axes = axes[0]
-    image = None
-    for idx, (ax, game) in enumerate(zip(axes, seq)):
+    grids = []
+    for game in seq:
         (xlo, xhi), (ylo, yhi) = game.bounds
         X, Y = np.meshgrid(np.linspace(xlo, xhi, n), np.linspace(ylo, yhi, n))
-        Z = game.floor(np.column_stack([X.ravel(), Y.ravel()])).reshape(X.shape)
-        image = ax.pcolormesh(X, Y, Z, cmap="cividis", shading="auto", rasterized=True)
+        grids.append((X, Y, game.floor(np.column_stack([X.ravel(), Y.ravel()])).reshape(X.shape)))
+    # one colour scale for every panel, so that the colour bar reads them all
+    norm = mpl.colors.Normalize(min(float(g[2].min()) for g in grids), max(float(g[2].max()) for g in grids))
+    image = None
+    for idx, (ax, game, (X, Y, Z)) in enumerate(zip(axes, seq, grids)):
+        (xlo, xhi), (ylo, yhi) = game.bounds
+        image = ax.pcolormesh(X, Y, Z, cmap="cividis", norm=norm, shading="auto", rasterized=True)
         ax.contour(X, Y, Z, levels=12, colors="white", linewidths=0.6, alpha=0.7)
         x_min, _ = game.reveal()
         ax.add_patch(Circle(x_min, game.tol, facecolor="none", edgecolor="white",
@@ -2337,7 +2368,7 @@ def plot_sandpit(
                             color="white", fontweight="bold")
         ax.plot([], [], marker="o", color=OKABE_ITO["vermillion"], linestyle="none", label="probe")
         ax.plot([], [], marker="D", color=OKABE_ITO["bluish green"], linestyle="none", label="winning probe")
-        ax.plot([], [], color=OKABE_ITO["orange"], linewidth=1.8, label="downhill arrow")
+        ax.plot([], [], color=OKABE_ITO["orange"], linestyle="-", linewidth=1.8, label="downhill arrow")
         ax.plot([], [], color="white", linestyle="--", label="winning circle")
         if titles is not None:
             ax.set_title(str(titles[idx]), fontsize=10.5)
@@ -2397,4 +2428,847 @@ def plot_strategy_comparison(
     ax.set_xlim(0, max_probes)
     _label_axes(ax, "probes allowed $k$", "fraction of games won")
     ax.legend(loc="lower right")
+    return fig, ax
+
+
+# --------------------------------------------------------------------------
+# Chapter 4: Taylor series and linearisation
+# --------------------------------------------------------------------------
+
+__all__ += [
+    "plot_coefficients",
+    "plot_error_by_order",
+    "plot_error_orders",
+    "plot_remainder",
+    "plot_surface_models",
+    "plot_taylor_polynomials",
+]
+
+
+def _check_orders(orders: Any) -> list[int]:
+    """A non-empty list of non-negative integer degrees."""
+    if isinstance(orders, (int, np.integer)):
+        orders = [orders]
+    values = list(orders)
+    if not values:
+        raise ValueError("orders must hold at least one degree")
+    return [_check_count(k, "every order", 0) for k in values]
+
+
+def plot_taylor_polynomials(
+    f: Callable[[Any], Any],
+    x0: float,
+    orders: Sequence[int],
+    x_range: Sequence[float],
+    *,
+    ylim: Sequence[float] | None = None,
+    interval: Sequence[float] | None = None,
+    breaks: Sequence[float] = (),
+    xlabel: str = "$x$",
+    ylabel: str = "$y$",
+    f_label: str = "$f(x)$",
+    n: int = 600,
+) -> tuple[Figure, Axes]:
+    r"""A function and its Taylor polynomials :math:`p_n` about :math:`x_0`, one per degree.
+
+    .. math::
+
+        p_n(x) = \sum_{k=0}^{n} \frac{f^{(k)}(x_0)}{k!}(x - x_0)^k,
+
+    from :func:`mvcalc.taylor.taylor_polynomial`. The function is the thick
+    black line; each polynomial has its own colour, line style and markers.
+
+    Parameters
+    ----------
+    f : callable
+        The function, written with numpy functions (it is also evaluated on a
+        :class:`~mvcalc.taylor.Jet`).
+    x0 : float
+        The point of expansion, marked on the curve.
+    orders : sequence of int
+        The degrees :math:`n` to draw.
+    x_range : (float, float)
+        Interval shown.
+    ylim : (float, float), optional
+        Vertical limits (polynomials that leave them are clipped).
+    interval : (float, float), optional
+        An interval to shade, such as the interval of convergence.
+    breaks : sequence of float, optional
+        Points where ``f`` is not defined (no line is drawn across them).
+    xlabel, ylabel, f_label : str
+        Axis labels and the legend entry of ``f``.
+    n : int, default 600
+        Number of plotted points.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+        ``ax.lines[0]`` is ``f``, then one line per degree.
+    """
+    from .taylor import taylor_polynomial
+
+    check_callable(f, "f")
+    x0 = float(check_finite_array(x0, "x0"))
+    degrees = _check_orders(orders)
+    lo, hi = _check_range(x_range)
+    n = _check_count(n, "n", 2)
+    y_lim = None if ylim is None else _check_range(ylim, "ylim")
+    span = None if interval is None else _check_range(interval, "interval")
+    x = _grid_with_breaks(lo, hi, n, check_finite_array(breaks, "breaks").ravel())
+    fig, ax = _new_figure()
+    ax.plot(x, _evaluate(f, x), color=_BLACK, linestyle="-", linewidth=3.0, label=f_label, zorder=3)
+    xs = x[np.isfinite(x)]
+    every = max(1, xs.size // 14)
+    for i, k in enumerate(degrees):
+        style = _style(i + 1)
+        p = taylor_polynomial(f, x0, k)
+        ax.plot(xs, p(xs), color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
+                markevery=(i % every, every), markersize=5, linewidth=1.8, label=f"degree {k}")
+    y0 = float(_evaluate(f, np.array([x0]))[0])
+    ax.plot([x0], [y0], linestyle="none", marker="o", markersize=9, markerfacecolor="white",
+            markeredgewidth=2, color=_BLACK, zorder=4, label=f"$x_0 = {x0:g}$")
+    if span is not None:
+        ax.axvspan(*span, color=OKABE_ITO["yellow"], alpha=0.3, zorder=0,
+                   label=f"$({span[0]:g}, {span[1]:g})$")
+    fx = _evaluate(f, xs)
+    if np.nanmin(fx) < 0 < np.nanmax(fx):
+        ax.axhline(0.0, color=_GREY, linewidth=0.8)
+    ax.set_xlim(lo, hi)
+    if y_lim is not None:
+        ax.set_ylim(*y_lim)
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig, ax
+
+
+def plot_error_by_order(
+    orders: Sequence[int] | np.ndarray,
+    errors: Mapping[str, Sequence[float] | np.ndarray],
+    *,
+    floor: float | None = None,
+    xlabel: str = "degree $n$",
+    ylabel: str = "absolute error",
+) -> tuple[Figure, Axes]:
+    r"""Errors against a degree or order :math:`n` on a logarithmic scale, one line per case.
+
+    A straight line on this plot is geometric behaviour, :math:`E_n \approx C r^n`:
+    falling for a convergent series, rising for a divergent one.
+
+    Parameters
+    ----------
+    orders : array of int
+        The degrees :math:`n`.
+    errors : mapping of str to array
+        Legend label and the errors, one per degree, at least 0.
+    floor : float, optional
+        Errors below ``floor`` (including exact zeros) are drawn at ``floor``.
+    xlabel, ylabel : str
+        Axis labels.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+        One line per entry of ``errors``, in order.
+    """
+    k = check_finite_array(orders, "orders").ravel()
+    if k.size == 0:
+        raise ValueError("orders must hold at least one degree")
+    if not errors:
+        raise ValueError("errors must hold at least one case")
+    floor_value = None if floor is None else check_positive(floor, "floor")
+    fig, ax = _new_figure()
+    for i, (label, err) in enumerate(errors.items()):
+        e = check_finite_array(err, f"errors[{label!r}]").ravel()
+        if e.shape != k.shape:
+            raise ValueError(f"errors[{label!r}] has {e.size} values but orders has {k.size}")
+        if np.any(e < 0):
+            raise ValueError(f"errors[{label!r}] must be non-negative")
+        if floor_value is not None:
+            e = np.maximum(e, floor_value)
+        elif np.any(e == 0):
+            raise ValueError(f"errors[{label!r}] holds a zero, which a log scale cannot show: give a floor")
+        style = _style(i)
+        ax.plot(k, e, label=label, markersize=6, **style)
+    ax.set_yscale("log")
+    if floor_value is not None:
+        ax.axhline(floor_value, color=_GREY, linestyle=":", linewidth=1.0)
+        ax.set_ylim(bottom=floor_value / 3)
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="best")
+    return fig, ax
+
+
+def plot_remainder(
+    f: Callable[[Any], Any],
+    x0: float,
+    orders: Sequence[int],
+    M: float | Callable[[int], float],
+    x_range: Sequence[float],
+    *,
+    floor: float = 1e-17,
+    xlabel: str = "$x$",
+    ylabel: str = "error $|f(x) - p_n(x)|$",
+    n: int = 400,
+) -> tuple[Figure, Axes]:
+    r"""The error of Taylor polynomials and the Lagrange bound on it, against :math:`x`.
+
+    For each degree :math:`n`, a solid line shows the actual error
+    :math:`|f(x) - p_n(x)|` and a dashed line of the same colour the bound
+    :math:`M_n|x - x_0|^{n+1}/(n+1)!` of :func:`mvcalc.taylor.remainder_bound`;
+    the solid line stays below the dashed one.
+
+    Parameters
+    ----------
+    f : callable
+        The function, written with numpy functions.
+    x0 : float
+        The point of expansion.
+    orders : sequence of int
+        Degrees :math:`n`.
+    M : float or callable
+        A bound on :math:`|f^{(n+1)}|` over ``x_range``: one number for every
+        degree, or ``M(n)``.
+    x_range : (float, float)
+        Interval shown; it must contain ``x0``.
+    floor : float, default 1e-17
+        Errors below ``floor`` (rounding, or exactly 0 at ``x0``) are drawn at it.
+    xlabel, ylabel : str
+        Axis labels.
+    n : int, default 400
+        Number of plotted points.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+        Two lines per degree: the error, then the bound.
+    """
+    from .taylor import remainder_bound, taylor_polynomial
+
+    check_callable(f, "f")
+    x0 = float(check_finite_array(x0, "x0"))
+    degrees = _check_orders(orders)
+    lo, hi = _check_range(x_range)
+    if not lo <= x0 <= hi:
+        raise ValueError(f"x_range {x_range!r} must contain x0 = {x0!r}")
+    floor = check_positive(floor, "floor")
+    n = _check_count(n, "n", 2)
+    x = np.linspace(lo, hi, n)
+    fx = _evaluate(f, x)
+    fig, ax = _new_figure(figsize=(7.5, 4.4))
+    for i, k in enumerate(degrees):
+        style = _style(i)
+        bound_k = M(k) if callable(M) else M
+        err = np.maximum(np.abs(fx - taylor_polynomial(f, x0, k)(x)), floor)
+        bound = np.maximum(remainder_bound(bound_k, x, x0, k), floor)
+        ax.plot(x, err, color=style["color"], linestyle="-", linewidth=2.0, marker=style["marker"],
+                markevery=(3 * i % 40 + 20, 40), markersize=6, markerfacecolor="white",
+                label=f"error, degree {k}")
+        ax.plot(x, bound, color=style["color"], linestyle="--", linewidth=1.6, marker=style["marker"],
+                markevery=(3 * i % 40, 40), markersize=5, label=f"Lagrange bound, degree {k}")
+    ax.set_yscale("log")
+    ax.set_ylim(bottom=floor)
+    ax.set_xlim(lo, hi)
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig, ax
+
+
+def plot_error_orders(
+    hs: Sequence[float] | np.ndarray,
+    errors: Mapping[str, Sequence[float] | np.ndarray],
+    *,
+    guides: Sequence[int] = (),
+    xlabel: str = r"step $\Delta x$",
+    ylabel: str = "absolute error",
+) -> tuple[Figure, Axes]:
+    r"""Log-log plot of errors against a step, each labelled with its measured order.
+
+    A power law :math:`E \approx C h^p` is a straight line of slope :math:`p`
+    on log-log axes; the slope measured by
+    :func:`mvcalc.taylor.observed_order` is written in the legend.
+
+    Parameters
+    ----------
+    hs : array of float
+        Positive steps.
+    errors : mapping of str to array
+        Legend label and the errors (positive), one per step.
+    guides : sequence of int, optional
+        Slopes to draw as thin grey reference lines through the middle of the plot.
+    xlabel, ylabel : str
+        Axis labels.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+        One line per entry of ``errors``, then the guides.
+    """
+    from .taylor import observed_order
+
+    h = check_finite_array(hs, "hs").ravel()
+    if h.size < 2 or np.any(h <= 0):
+        raise ValueError("hs must hold at least two positive steps")
+    if not errors:
+        raise ValueError("errors must hold at least one case")
+    fig, ax = _new_figure(figsize=(7.0, 4.4))
+    all_e = []
+    for i, (label, err) in enumerate(errors.items()):
+        e = check_finite_array(err, f"errors[{label!r}]").ravel()
+        if e.shape != h.shape:
+            raise ValueError(f"errors[{label!r}] has {e.size} values but hs has {h.size}")
+        slope = observed_order(h, e)
+        all_e.append(e)
+        ax.plot(h, e, label=f"{label} (slope {slope:.2f})", markersize=6, **_style(i))
+    hm = float(np.exp(np.mean(np.log(h))))
+    em = float(np.exp(np.mean(np.log(np.concatenate(all_e)))))
+    guide_styles = ((0, (4, 2)), (0, (1, 2)), (0, (6, 2, 1, 2)))
+    for j, p in enumerate(guides):
+        p = _check_count(p, "every guide slope", 0)
+        ax.plot(h, em * (h / hm) ** p, color=_GREY, linestyle=guide_styles[j % len(guide_styles)],
+                linewidth=1.3, label=f"slope {p} guide")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="lower right")
+    return fig, ax
+
+
+def plot_surface_models(
+    f: Callable[[np.ndarray], Any],
+    x0: Sequence[float],
+    models: Mapping[str, Callable[[np.ndarray], Any]],
+    *,
+    radius: float = 1.0,
+    n: int = 31,
+    zlim: Sequence[float] | None = None,
+    labels: Sequence[str] = ("$x$", "$y$", "$z$"),
+) -> tuple[Figure, np.ndarray]:
+    r"""A surface :math:`z = f(x, y)` and local models of it about :math:`\mathbf x_0`, one panel each.
+
+    Each panel draws the surface in grey, a model (for example the constant
+    :math:`f(\mathbf x_0)`, the tangent plane of
+    :func:`mvcalc.taylor.linearise` or the quadratic model of
+    :func:`mvcalc.taylor.quadratic_model`) as a coloured mesh, and the point
+    :math:`(\mathbf x_0, f(\mathbf x_0))` where they touch.
+
+    Parameters
+    ----------
+    f : callable
+        :math:`f(\mathbf x)` for a point of shape ``(2,)``.
+    x0 : (float, float)
+        The point of expansion, at the centre of every panel.
+    models : mapping of str to callable
+        Panel title and model, each called on points of shape ``(2,)``.
+    radius : float, default 1.0
+        Half-width of the square shown around ``x0``.
+    n : int, default 31
+        Grid points per side.
+    zlim : (float, float), optional
+        Vertical limits; models are clipped to them.
+    labels : (str, str, str)
+        Labels of the three axes.
+
+    Returns
+    -------
+    fig : Figure
+    axes : ndarray of 3-D Axes
+    """
+    check_callable(f, "f")
+    centre = check_finite_array(x0, "x0")
+    if centre.shape != (2,):
+        raise ValueError(f"x0 must be a point of the plane, shape (2,), got shape {centre.shape}")
+    if not models:
+        raise ValueError("models must hold at least one model")
+    radius = check_positive(radius, "radius")
+    n = _check_count(n, "n", 2)
+    z_lim = None if zlim is None else _check_range(zlim, "zlim")
+    if len(labels) != 3:
+        raise ValueError(f"labels must hold three axis labels, got {labels!r}")
+    gx = np.linspace(centre[0] - radius, centre[0] + radius, n)
+    gy = np.linspace(centre[1] - radius, centre[1] + radius, n)
+    X, Y = np.meshgrid(gx, gy)
+
+    def grid(g: Callable[[np.ndarray], Any], name: str) -> np.ndarray:
+        check_callable(g, name)
+        with np.errstate(all="ignore"):
+            return np.array([[float(g(np.array([a, b]))) for a, b in zip(rx, ry)] for rx, ry in zip(X, Y)])
+
+    Z = grid(f, "f")
+    z0 = float(f(centre.copy()))
+    k = len(models)
+    # constrained layout crops the titles of 3-D axes: place the axes by hand
+    fig, axes = _new_figure(1, k, figsize=(3.9 * k, 4.1), subplot_kw={"projection": "3d"}, squeeze=False,
+                            layout="none")
+    axes = axes[0]
+    fig.subplots_adjust(left=0.0, right=0.94, bottom=0.05, top=0.95, wspace=0.12)
+    lo_z, hi_z = z_lim if z_lim is not None else (float(Z.min()), float(Z.max()))
+    for i, (ax, (title, g)) in enumerate(zip(axes, models.items())):
+        Zm = grid(g, f"models[{title!r}]")
+        Zm = np.where((Zm >= lo_z) & (Zm <= hi_z), Zm, np.nan)
+        ax.plot_surface(X, Y, Z, color="#bdbdbd", alpha=0.55, linewidth=0, antialiased=True,
+                        rstride=1, cstride=1, shade=True)
+        ax.plot_wireframe(X, Y, Zm, color=PALETTE[i % len(PALETTE)], linewidth=0.9, rstride=2, cstride=2)
+        ax.plot([centre[0]], [centre[1]], [z0], linestyle="none", marker="o", markersize=7,
+                markerfacecolor="white", markeredgecolor=_BLACK, markeredgewidth=2, zorder=5)
+        ax.set_zlim(lo_z, hi_z)
+        ax.set_title(title, fontsize=11, pad=0)
+        ax.set_xlabel(labels[0])
+        ax.set_ylabel(labels[1])
+        ax.set_zlabel(labels[2])
+        ax.view_init(elev=22, azim=-58)
+        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+            axis.pane.set_facecolor("white")
+            axis.set_major_locator(mpl.ticker.MaxNLocator(4))
+        ax.set_facecolor("white")
+    return fig, axes
+
+
+def plot_coefficients(
+    coefficients: Mapping[str, Sequence[float] | np.ndarray],
+    *,
+    xlabel: str = "power $k$",
+    ylabel: str = r"coefficient $c_k$",
+) -> tuple[Figure, Axes]:
+    r"""Taylor coefficients :math:`c_k` of several functions as grouped, hatched bars.
+
+    Bars of height exactly 0 are marked with a small ring so that a missing
+    power (for example the odd powers of :math:`\cos`) is visible.
+
+    Parameters
+    ----------
+    coefficients : mapping of str to array
+        Legend label and coefficients :math:`c_0, c_1, \dots`, all of one length.
+    xlabel, ylabel : str
+        Axis labels.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    if not coefficients:
+        raise ValueError("coefficients must hold at least one function")
+    arrays = {label: check_finite_array(c, f"coefficients[{label!r}]").ravel() for label, c in coefficients.items()}
+    sizes = {a.size for a in arrays.values()}
+    if len(sizes) != 1 or 0 in sizes:
+        raise ValueError(f"every entry of coefficients must have the same non-zero length, got {sorted(sizes)}")
+    m = len(arrays)
+    width = 0.8 / m
+    hatches = ("", "//", "..", "xx", "\\\\", "oo")
+    fig, ax = _new_figure()
+    for i, (label, c) in enumerate(arrays.items()):
+        k = np.arange(c.size) + (i - (m - 1) / 2) * width
+        colour = PALETTE[i % len(PALETTE)]
+        ax.bar(k, c, width=width * 0.95, color=mpl.colors.to_rgba(colour, 0.75), edgecolor=_BLACK,
+               linewidth=0.8, hatch=hatches[i % len(hatches)], label=label)
+        zero = c == 0
+        ax.plot(k[zero], c[zero], linestyle="none", marker="o", markersize=5, markerfacecolor="white",
+                markeredgecolor=colour, markeredgewidth=1.5)
+    ax.axhline(0.0, color=_BLACK, linewidth=0.8)
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="best")
+    return fig, ax
+
+
+# --------------------------------------------------------------------------
+# Chapter 3: the multivariate chain rule, backpropagation, automatic differentiation
+# --------------------------------------------------------------------------
+
+__all__ += [
+    "plot_activation_derivatives",
+    "plot_computational_graph",
+    "plot_cost_history",
+    "plot_curve_snapshots",
+    "plot_gradient_cost",
+    "plot_layer_gradients",
+    "plot_network_diagram",
+]
+
+
+def _graph_depths(nodes: Sequence[Any]) -> dict[int, int]:
+    """Depth of each node of a topologically ordered graph: 0 for leaves, else 1 + deepest parent."""
+    depth: dict[int, int] = {}
+    for node in nodes:
+        depth[id(node)] = 1 + max((depth[id(p)] for p in node.parents), default=-1)
+    return depth
+
+
+def plot_computational_graph(
+    output: Any,
+    *,
+    show_grad: bool = True,
+    show_local: bool = True,
+) -> tuple[Figure, Axes]:
+    r"""Draw the computational graph that a :class:`mvcalc.autodiff.Value` was computed by.
+
+    Leaves (inputs and constants) stand on the left, each operation to the
+    right of all its inputs, the output on the far right. Each node shows its
+    name or operation, its value and (after ``output.backward()``) its
+    adjoint :math:`\bar v = \partial y/\partial v`; each edge
+    :math:`u \to v` is labelled with the local derivative
+    :math:`\partial v/\partial u` that the backward pass multiplies by.
+
+    Parameters
+    ----------
+    output : Value
+        The output node.
+    show_grad : bool, default True
+        Print each node's ``grad``.
+    show_local : bool, default True
+        Label each edge with its local derivative.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    from .autodiff import Value
+
+    if not isinstance(output, Value):
+        raise TypeError(f"output must be a mvcalc.autodiff.Value, got {type(output).__name__}")
+    nodes = output.topological_order()
+    if len(nodes) > 60:
+        raise ValueError(f"the graph has {len(nodes)} nodes; draw graphs of at most 60 nodes")
+    depth = _graph_depths(nodes)
+    columns: dict[int, list[Any]] = {}
+    for node in nodes:
+        columns.setdefault(depth[id(node)], []).append(node)
+    n_cols = max(columns) + 1
+    tallest = max(len(c) for c in columns.values())
+    pos: dict[int, tuple[float, float]] = {}
+    for d, column in columns.items():
+        for k, node in enumerate(column):
+            pos[id(node)] = (float(d), (len(column) - 1) / 2 - k)
+
+    fig, ax = _new_figure(figsize=(min(2.1 * n_cols + 0.8, 10.0), 1.3 * tallest + 1.4))
+    ax.grid(False)
+    ax.set_axis_off()
+    for node in nodes:
+        x1, y1 = pos[id(node)]
+        for parent, local in zip(node.parents, node.local_grads):
+            x0, y0 = pos[id(parent)]
+            # an edge that skips columns bows upwards, around the nodes in between
+            bow = 0.0 if x1 - x0 <= 1 else -0.25
+            ax.annotate("", xy=(x1 - 0.3, y1), xytext=(x0 + 0.3, y0),
+                        arrowprops={"arrowstyle": "-|>", "color": _GREY, "linewidth": 1.3,
+                                    "shrinkA": 0, "shrinkB": 0, "connectionstyle": f"arc3,rad={bow}"})
+            if show_local:
+                lift = 0.08 + (0.25 * (x1 - x0) if bow else 0.0)
+                ax.text(x0 + 0.55 * (x1 - x0), y0 + 0.55 * (y1 - y0) + lift, f"{local:.3g}",
+                        ha="center", va="bottom", fontsize=8.5, color=OKABE_ITO["blue"],
+                        bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"})
+    for node in nodes:
+        x, y = pos[id(node)]
+        if node is output:
+            face, box = mpl.colors.to_rgba(OKABE_ITO["vermillion"], 0.25), "round4,pad=0.35"
+        elif not node.parents:
+            face, box = mpl.colors.to_rgba(OKABE_ITO["sky blue"], 0.35), "square,pad=0.35"
+        else:
+            face, box = mpl.colors.to_rgba(OKABE_ITO["orange"], 0.3), "round,pad=0.35"
+        name = node.label or (node.op if node.parents else f"{node.data:g}")
+        text = f"{name}\n= {node.data:.3g}"
+        if show_grad:
+            text += f"\ngrad {node.grad:.3g}"
+        ax.text(x, y, text, ha="center", va="center", fontsize=9.5,
+                bbox={"boxstyle": box, "facecolor": face, "edgecolor": _BLACK, "linewidth": 1.2})
+    ax.set_xlim(-0.6, n_cols - 0.4)
+    ax.set_ylim(-tallest / 2 - 0.1, tallest / 2 + 0.1 + (0.5 if n_cols > 2 else 0.0))
+    return fig, ax
+
+
+def plot_network_diagram(
+    sizes: Sequence[int],
+    *,
+    input_labels: Sequence[str] | None = None,
+    output_labels: Sequence[str] | None = None,
+) -> tuple[Figure, Axes]:
+    r"""A fully connected network as circles (neurons) and lines (weights).
+
+    Layer :math:`l` has :math:`n_l` neurons; every neuron of layer
+    :math:`l-1` connects to every neuron of layer :math:`l`, one weight
+    :math:`W^{(l)}_{jk}` per line.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths :math:`(n_0, \dots, n_L)`, each between 1 and 16.
+    input_labels, output_labels : sequence of str, optional
+        Names written beside the input and output neurons.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    widths = [_check_count(n, "a layer width", 1) for n in sizes]
+    if len(widths) < 2 or max(widths) > 16:
+        raise ValueError(f"sizes must list at least two layers of 1 to 16 neurons, got {list(sizes)!r}")
+    fig, ax = _new_figure(figsize=(7.0, 4.2))
+    ax.grid(False)
+    ax.set_axis_off()
+    tallest = max(widths)
+    ys = [np.linspace((n - 1) / 2, -(n - 1) / 2, n) for n in widths]
+    for l in range(1, len(widths)):
+        for y0 in ys[l - 1]:
+            for y1 in ys[l]:
+                ax.plot([l - 1, l], [y0, y1], color=_GREY, linestyle="-", linewidth=0.7, alpha=0.7, zorder=1)
+    last = len(widths) - 1
+    for l, column in enumerate(ys):
+        if l == 0:
+            face, marker, name = OKABE_ITO["sky blue"], "s", "input"
+        elif l == last:
+            face, marker, name = OKABE_ITO["vermillion"], "D", "output"
+        else:
+            face, marker, name = OKABE_ITO["orange"], "o", f"hidden {l}"
+        ax.plot(np.full(column.size, l), column, linestyle="none", marker=marker, markersize=15,
+                markerfacecolor=face, markeredgecolor=_BLACK, zorder=3)
+        ax.text(l, -tallest / 2 - 0.45, f"{name}\n$n_{{{l}}} = {column.size}$", ha="center", va="top", fontsize=10)
+        if l > 0:
+            ax.text(l - 0.5, tallest / 2 + 0.2, f"$\\mathbf{{W}}^{{({l})}}$: {widths[l]}$\\times${widths[l - 1]}",
+                    ha="center", va="bottom", fontsize=9.5, color=OKABE_ITO["blue"])
+    for labels, l, side in ((input_labels, 0, -1), (output_labels, last, 1)):
+        for text, y in zip(labels or (), ys[l]):
+            ax.text(l + side * 0.18, y, text, ha="right" if side < 0 else "left", va="center", fontsize=11)
+    ax.set_xlim(-0.7, last + 0.7)
+    ax.set_ylim(-tallest / 2 - 1.4, tallest / 2 + 0.8)
+    return fig, ax
+
+
+def plot_activation_derivatives(z_range: Sequence[float] = (-6.0, 6.0), *, n: int = 400) -> tuple[Figure, np.ndarray]:
+    r"""The sigmoid and :math:`\tanh`, their derivatives, and the identities that give them.
+
+    Left: :math:`\sigma(z)`, its derivative computed by forward-mode
+    automatic differentiation (:func:`mvcalc.autodiff.derivative`), and the
+    identity :math:`\sigma(1-\sigma)` (markers), with the maximum
+    :math:`\sigma'(0) = \tfrac14` marked. Right: the same for :math:`\tanh`
+    and :math:`1 - \tanh^2`, whose maximum is 1.
+
+    Returns
+    -------
+    fig : Figure
+    axes : ndarray of two Axes
+    """
+    from .autodiff import derivative as autodiff_derivative
+    from .nn import sigmoid
+
+    lo, hi = _check_range(z_range, "z_range")
+    n = _check_count(n, "n", 10)
+    z = np.linspace(lo, hi, n)
+    zm = z[:: max(1, n // 25)]
+    fig, axes = _new_figure(1, 2, figsize=(9.5, 3.9), sharey=True)
+    cases = [
+        (axes[0], "sigmoid", sigmoid, lambda t: t.sigmoid(), r"$\sigma(z)\,(1-\sigma(z))$", 0.25, r"$\sigma'(0) = \frac{1}{4}$"),
+        (axes[1], "tanh", np.tanh, np.tanh, r"$1 - \tanh^2 z$", 1.0, r"$\tanh'(0) = 1$"),
+    ]
+    for ax, name, f, f_any, identity, peak, peak_label in cases:
+        sym = r"\sigma" if name == "sigmoid" else r"\tanh"
+        d = autodiff_derivative(f_any)(z)
+        ax.axhline(0.0, color=_GREY, linewidth=0.8)
+        ax.plot(z, f(z), color=PALETTE[0], linestyle="-", label=f"${sym}(z)$")
+        ax.plot(z, d, color=PALETTE[1], linestyle="--", label=f"${sym}'(z)$ by dual numbers")
+        fm = f(zm)
+        ident = fm * (1 - fm) if name == "sigmoid" else 1 - fm * fm
+        ax.plot(zm, ident, linestyle="none", marker="o", markerfacecolor="none", markeredgewidth=1.4,
+                color=PALETTE[2], label=identity)
+        ax.plot([0.0], [peak], linestyle="none", marker="D", markersize=8, color=_BLACK, zorder=4)
+        ax.annotate(peak_label, (0.0, peak), textcoords="offset points", xytext=(10, 6), fontsize=10)
+        ax.set_title(name)
+        ax.set_xlim(lo, hi)
+        _label_axes(ax, "weighted input $z$", "value")
+        ax.legend(loc="upper left", fontsize=8.5)
+    axes[0].set_ylim(-1.1, 1.35)
+    return fig, axes
+
+
+def plot_layer_gradients(
+    norms: Mapping[str, Any],
+    *,
+    xlabel: str = "layer $l$ (1 is next to the input)",
+    ylabel: str = r"gradient size $\|\partial C/\partial \mathbf{b}^{(l)}\|$",
+) -> tuple[Figure, Axes]:
+    r"""Size of the gradient at each layer of deep networks, on a log scale.
+
+    Parameters
+    ----------
+    norms : mapping of str to array
+        Legend label and one positive norm per layer (for example from
+        :func:`mvcalc.nn.layer_gradient_norms`), layer 1 first.
+    xlabel, ylabel : str
+        Axis labels.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    if not norms:
+        raise ValueError("norms must hold at least one network")
+    fig, ax = _new_figure()
+    for i, (label, values) in enumerate(norms.items()):
+        v = check_finite_array(values, f"norms[{label!r}]").ravel()
+        if np.any(v <= 0):
+            raise ValueError(f"norms[{label!r}] must be positive to be drawn on a log scale")
+        style = _style(i)
+        ax.plot(np.arange(1, v.size + 1), v, color=style["color"], linestyle=style["linestyle"],
+                marker=style["marker"], label=label)
+    ax.set_yscale("log")
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="best")
+    return fig, ax
+
+
+def plot_curve_snapshots(
+    target: Any,
+    snapshots: Mapping[int, Any],
+    *,
+    label: str = "network",
+) -> tuple[Figure, np.ndarray]:
+    r"""A closed curve drawn by a network at several stages of its training.
+
+    Each panel shows the target curve (dashed, black) and the network's
+    output :math:`\mathbf a^{(L)}(t)` for the same parameter values
+    :math:`t` (solid, with markers), joined back to its first point.
+
+    Parameters
+    ----------
+    target : array, shape (N, 2)
+        The points of the curve to learn.
+    snapshots : mapping of int to array of shape (N, 2)
+        Iteration number and the network's output at that iteration.
+    label : str
+        Legend entry of the network's curve.
+
+    Returns
+    -------
+    fig : Figure
+    axes : ndarray of Axes, one per snapshot
+    """
+    Y = check_finite_array(target, "target")
+    if Y.ndim != 2 or Y.shape[1] != 2:
+        raise ValueError(f"target must have shape (N, 2), got {Y.shape}")
+    if not snapshots:
+        raise ValueError("snapshots must hold at least one iteration")
+    k = len(snapshots)
+    fig, axes = _new_figure(1, k, figsize=(2.3 * k + 0.6, 2.9), squeeze=False)
+    axes = axes[0]
+    closed = np.vstack([Y, Y[:1]])
+    for ax, (it, out) in zip(axes, snapshots.items()):
+        A = check_finite_array(out, f"snapshots[{it!r}]")
+        if A.shape != Y.shape:
+            raise ValueError(f"snapshots[{it!r}] must have the shape of target {Y.shape}, got {A.shape}")
+        A = np.vstack([A, A[:1]])
+        ax.plot(closed[:, 0], closed[:, 1], color=_BLACK, linestyle="--", linewidth=1.4, label="target")
+        ax.plot(A[:, 0], A[:, 1], color=PALETTE[1], linestyle="-", marker="o", markersize=2.5,
+                linewidth=1.6, label=label)
+        ax.set_title(f"iteration {it:,}")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_aspect("equal")
+        ax.set_xticks([0, 0.5, 1])
+        ax.set_yticks([0, 0.5, 1])
+        _label_axes(ax, "output $a_1$", "output $a_2$" if ax is axes[0] else " ")
+    axes[0].legend(loc="lower left", fontsize=8, bbox_to_anchor=(0.0, -0.02))
+    return fig, axes
+
+
+def plot_cost_history(
+    costs: Any,
+    *,
+    marks: Sequence[int] = (),
+    xlabel: str = "iteration",
+    ylabel: str = "cost $C$",
+) -> tuple[Figure, Axes]:
+    r"""The cost against the iteration of training, on a log scale, with chosen iterations marked.
+
+    Parameters
+    ----------
+    costs : array
+        The cost before each step (and at the end), positive.
+    marks : sequence of int
+        Iterations to mark (for example those of :func:`plot_curve_snapshots`).
+    xlabel, ylabel : str
+        Axis labels.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    c = check_finite_array(costs, "costs").ravel()
+    if c.size < 2 or np.any(c <= 0):
+        raise ValueError("costs must hold at least two positive values")
+    it = np.arange(c.size)
+    fig, ax = _new_figure(figsize=(7.0, 3.8))
+    ax.plot(it, c, color=PALETTE[0], linestyle="-", label="cost on the whole batch")
+    for j, m in enumerate(marks):
+        m = int(m)
+        if not 0 <= m < c.size:
+            raise ValueError(f"mark {m} is outside the iterations 0..{c.size - 1}")
+        ax.plot([m], [c[m]], linestyle="none", marker="o", markersize=7, color=PALETTE[1], zorder=3,
+                label="snapshots" if j == 0 else None)
+    ax.set_yscale("log")
+    ax.set_xlim(0, c.size - 1)
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="upper right")
+    return fig, ax
+
+
+def plot_gradient_cost(
+    ns: Any,
+    timings: Sequence[Mapping[str, float]],
+    *,
+    xlabel: str = "number of inputs $n$",
+    ylabel: str = "time of the gradient / time of one evaluation",
+) -> tuple[Figure, Axes]:
+    r"""How the cost of a gradient grows with the number of inputs, for three methods.
+
+    For each method the time of one gradient is divided by the time of one
+    evaluation of :math:`f` by the same machinery: reverse mode by an
+    evaluation on ``Value`` objects, forward mode by one on dual numbers,
+    central differences by one on floats. A method whose relative cost grows
+    like :math:`n^p` is a straight line of slope :math:`p` on these log-log
+    axes; the fitted slope (over the larger half of ``ns``) is in the legend,
+    and a dotted line of slope 1 is drawn for reference.
+
+    Parameters
+    ----------
+    ns : array of int
+        The numbers of inputs.
+    timings : sequence of dict
+        One :func:`mvcalc.autodiff.time_gradients` result per entry of ``ns``.
+    xlabel, ylabel : str
+        Axis labels.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+        The lines are reverse mode, forward mode, central differences, in that order.
+    """
+    n = check_finite_array(ns, "ns").ravel()
+    if n.size < 2 or np.any(n <= 0):
+        raise ValueError("ns must hold at least two positive numbers")
+    if len(timings) != n.size:
+        raise ValueError(f"timings must hold one result per n: {len(timings)} for {n.size} values of n")
+    pairs = [
+        ("reverse mode (Value)", "reverse mode", "f on Values"),
+        ("forward mode (Dual)", "forward mode", "f on Duals"),
+        ("central differences", "central differences", "f on floats"),
+    ]
+    fig, ax = _new_figure(figsize=(7.5, 4.6))
+    for i, (label, gradient_key, evaluation_key) in enumerate(pairs):
+        try:
+            ratio = np.array([float(t[gradient_key]) / float(t[evaluation_key]) for t in timings])
+        except KeyError as exc:
+            raise ValueError(f"each entry of timings needs the key {exc}, as from time_gradients") from None
+        half = slice(n.size // 2, None)
+        slope = np.polyfit(np.log(n[half]), np.log(ratio[half]), 1)[0]
+        style = _style(i)
+        ax.plot(n, ratio, color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
+                label=f"{label}: slope {slope:.2f}")
+    ax.plot(n, n, color=_GREY, linestyle=(0, (1, 2)), linewidth=1.4, label="$n$ (slope 1)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.xaxis.set_major_locator(mpl.ticker.FixedLocator(n))
+    ax.xaxis.set_major_formatter(mpl.ticker.FormatStrFormatter("%g"))
+    ax.xaxis.set_minor_locator(mpl.ticker.NullLocator())
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="upper left", fontsize=9)
     return fig, ax

@@ -20,6 +20,7 @@ from mvcalc.derivatives import (
     METHODS,
     derivative,
     finite_difference_error,
+    fit_error_v,
     optimal_step,
     richardson_derivative,
     secant_slope,
@@ -290,3 +291,76 @@ def test_richardson_validation() -> None:
         richardson_derivative(np.sin, 1.0, levels=2.5)
     with pytest.raises(ValueError, match="h must be"):
         richardson_derivative(np.sin, 1.0, h=-0.1)
+
+
+# --- fit_error_v: the arms of the V ------------------------------------------------
+
+
+def test_fit_error_v_recovers_exact_power_laws() -> None:
+    """Errors 3 h^2 + 5e-15 / h: far from the bottom each arm is a pure power law."""
+    hs = np.logspace(-14, -1, 131)
+    errors = 3 * hs**2 + 5e-15 / hs
+    v = fit_error_v(hs, errors, left=(1e-14, 1e-11), right=(1e-3, 1e-1))
+    assert v.left_slope == pytest.approx(-1.0, abs=1e-6)
+    assert v.right_slope == pytest.approx(2.0, abs=1e-6)
+    assert v.left_intercept == pytest.approx(math.log10(5e-15), abs=1e-6)
+    assert v.right_intercept == pytest.approx(math.log10(3.0), abs=1e-6)
+    # the lines 3 h^2 and 5e-15 / h meet where h^3 = 5e-15 / 3
+    h_meet = (5e-15 / 3) ** (1 / 3)
+    assert v.h_meet == pytest.approx(h_meet, rel=1e-5)
+    assert v.error_meet == pytest.approx(3 * h_meet**2, rel=1e-5)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    p=st.floats(0.5, 4.0),
+    q=st.floats(-3.0, -0.5),
+    log_a=st.floats(-3.0, 3.0),
+    log_b=st.floats(-18.0, -12.0),
+)
+def test_fit_error_v_meeting_point_of_two_power_laws(p, q, log_a, log_b) -> None:
+    """Pure power laws a h^p (right) and b h^q (left) meet where a h^p = b h^q."""
+    hs = np.logspace(-12, 0, 49)
+    a, b = 10.0**log_a, 10.0**log_b
+    errors = np.where(hs >= 1e-6, a * hs**p, b * hs**q)
+    v = fit_error_v(hs, errors, left=(1e-12, 1e-7), right=(1e-5, 1.0))
+    assert v.right_slope == pytest.approx(p, abs=1e-7)
+    assert v.left_slope == pytest.approx(q, abs=1e-7)
+    want = (b / a) ** (1 / (p - q))
+    assert math.log10(v.h_meet) == pytest.approx(math.log10(want), abs=1e-6)
+
+
+def test_fit_error_v_on_forward_differences_finds_the_best_step() -> None:
+    """The V of the forward difference of exp at 1 bottoms out near sqrt(eps)."""
+    hs = np.logspace(-15, -1, 71)
+    errors = finite_difference_error(np.exp, np.exp, 1.0, hs, method="forward")
+    v = fit_error_v(hs, errors, left=(1e-15, 1e-11), right=(1e-5, 1e-2))
+    assert v.right_slope == pytest.approx(1.0, abs=0.05)
+    assert v.left_slope == pytest.approx(-1.0, abs=0.3)
+    assert 0.1 < v.h_meet / math.sqrt(EPS) < 10
+
+
+def test_fit_error_v_validation() -> None:
+    hs = np.logspace(-10, -1, 10)
+    errors = hs + 1e-16 / hs
+    arms = {"left": (1e-10, 1e-8), "right": (1e-3, 1e-1)}
+    with pytest.raises(ValueError, match="one value per step"):
+        fit_error_v(hs, errors[:-1], **arms)
+    with pytest.raises(ValueError, match="greater than 0"):
+        fit_error_v(-hs, errors, **arms)
+    with pytest.raises(ValueError, match="non-negative"):
+        fit_error_v(hs, -errors, **arms)
+    with pytest.raises(ValueError, match="hs must be finite"):
+        fit_error_v(np.append(hs[:-1], np.inf), errors, **arms)
+    with pytest.raises(TypeError, match="errors must be a real number"):
+        fit_error_v(hs, ["a"] * 10, **arms)
+    with pytest.raises(ValueError, match="left must be a pair"):
+        fit_error_v(hs, errors, left=(1e-10,), right=(1e-3, 1e-1))
+    with pytest.raises(ValueError, match="right must satisfy 0 < lo < hi"):
+        fit_error_v(hs, errors, left=(1e-10, 1e-8), right=(1e-1, 1e-3))
+    with pytest.raises(ValueError, match="holds 1 step"):
+        fit_error_v(hs, errors, left=(1e-10, 5e-10), right=(1e-3, 1e-1))
+    with pytest.raises(ValueError, match="exactly 0"):
+        fit_error_v(hs, np.where(hs < 1e-9, 0.0, errors), **arms)
+    with pytest.raises(ValueError, match="parallel"):
+        fit_error_v(hs, hs, **arms)

@@ -220,6 +220,16 @@ def test_plot_secants_lines_have_secant_and_tangent_slopes():
     assert (y[-1] - y[0]) / (x[-1] - x[0]) == pytest.approx(2.0)
     # secants are told apart by line style, not colour alone
     assert len({str(line.get_linestyle()) for line in secants}) == len(hs)
+    # the fixed point is labelled as the text names it, (x, f(x)), with its coordinates
+    labels = [t.get_text() for t in ax.texts]
+    assert "$(x, f(x)) = (1, 1)$" in labels
+
+
+def test_plot_secants_respects_x_range():
+    fig, ax = plotting.plot_secants(lambda x: x**2, 1.0, [1.5, 0.1], x_range=(0, 2.75))
+    assert ax.get_xlim() == (0.0, 2.75)
+    curve = _lines_with_label(ax, "y = f(x)")[0]
+    assert float(curve.get_xdata()[0]) == 0.0
 
 
 def test_plot_secants_rejects_zero_step():
@@ -369,3 +379,61 @@ def test_plot_error_vs_step_draws_models():
 def test_plot_error_vs_step_rejects_bad_input(hs, errors):
     with pytest.raises(ValueError):
         plotting.plot_error_vs_step(hs, errors)
+
+
+def test_plot_error_vs_step_marks_exact_zeros_on_a_labelled_floor():
+    hs = np.logspace(-10, -1, 10)
+    err = np.where(hs < 1e-6, 0.0, hs)  # exact zeros, which a log scale cannot show
+    floor = 1e-17
+    fig, ax = plotting.plot_error_vs_step(hs, {"complex": err}, floor=floor)
+    line = [ln for ln in ax.get_lines() if ln.get_label() == "complex"][0]
+    np.testing.assert_allclose(line.get_ydata(), np.maximum(err, floor))
+    # each floored point carries a tick marker of its own, at the floor
+    ticks = [ln for ln in ax.get_lines() if ln.get_marker() == "|"]
+    assert len(ticks) == 1
+    np.testing.assert_allclose(ticks[0].get_xdata(), hs[hs < 1e-6])
+    np.testing.assert_allclose(ticks[0].get_ydata(), floor)
+    # the floor is drawn and labelled as an error of 0, not as an error of 1e-17
+    floor_lines = [ln for ln in ax.get_lines()
+                   if len(ln.get_ydata()) == 2 and np.allclose(ln.get_ydata(), floor)]
+    assert floor_lines
+    assert [t.get_text() for t in ax.texts] == ["error 0"]
+    assert ax.get_ylim()[0] < floor
+
+
+def test_plot_error_vs_step_floor_label_admits_tiny_non_zero_errors():
+    hs = np.logspace(-10, -1, 10)
+    err = np.where(hs < 1e-6, 1e-20, hs)  # below the floor but not zero
+    fig, ax = plotting.plot_error_vs_step(hs, {"m": err}, floor=1e-17)
+    assert [t.get_text() for t in ax.texts] == ["error 0\n(or below)"]
+
+
+def test_plot_error_vs_step_without_floored_points_adds_no_floor_label():
+    hs = np.logspace(-10, -1, 10)
+    fig, ax = plotting.plot_error_vs_step(hs, {"m": hs}, floor=1e-17)
+    assert len(ax.texts) == 0
+    assert not [ln for ln in ax.get_lines() if ln.get_marker() == "|"]
+
+
+def test_plot_error_vs_step_keeps_coinciding_lines_visible():
+    """A later line is thinner and on top, so an earlier line under it still shows."""
+    hs = np.logspace(-8, -1, 8)
+    errors = {"central": hs**2, "complex": hs**2}
+    models = {"model": hs**2}
+    fig, ax = plotting.plot_error_vs_step(hs, errors, models=models)
+    central, complex_ = (
+        [ln for ln in ax.get_lines() if ln.get_label() == name][0] for name in errors
+    )
+    model = _lines_with_label(ax, "model")[0]
+    assert complex_.get_linewidth() < central.get_linewidth()
+    assert complex_.get_zorder() > central.get_zorder() > model.get_zorder()
+
+
+def test_plot_error_vs_step_vertical_lines_are_only_in_the_legend():
+    hs = np.logspace(-12, -1, 12)
+    steps = {"forward": 1e-8}
+    fig, ax = plotting.plot_error_vs_step(hs, {"forward": hs}, optimal_steps=steps)
+    assert len(_lines_with_label(ax, "predicted best $h$, forward")) == 1
+    assert not [t for t in ax.texts if t.get_text() == "forward"], "no label repeating the legend"
+    legend_texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "predicted best $h$, forward" in legend_texts

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -33,8 +33,10 @@ from ._validation import check_callable, check_choice, check_finite_array, check
 
 __all__ = [
     "METHODS",
+    "ErrorV",
     "derivative",
     "finite_difference_error",
+    "fit_error_v",
     "optimal_step",
     "richardson_derivative",
     "secant_slope",
@@ -376,3 +378,139 @@ def richardson_derivative(
             (4**k * table[i + 1] - table[i]) / (4**k - 1) for i in range(len(table) - 1)
         ]
     return float(table[0])
+
+
+class ErrorV(NamedTuple):
+    """Straight lines fitted to the two arms of a V of errors; see :func:`fit_error_v`."""
+
+    #: Slope :math:`p_L` of the left arm on the log-log scale (about -1 for round-off).
+    left_slope: float
+    #: Intercept :math:`c_L`: the left line is :math:`\log_{10} E = p_L \log_{10} h + c_L`.
+    left_intercept: float
+    #: Slope :math:`p_R` of the right arm (the order of the truncation error).
+    right_slope: float
+    #: Intercept :math:`c_R` of the right line.
+    right_intercept: float
+    #: The step at which the two lines meet, an estimate of the best step.
+    h_meet: float
+    #: The error of both lines at ``h_meet``.
+    error_meet: float
+
+
+def _check_arm(arm: Any, name: str) -> tuple[float, float]:
+    """Return ``(lo, hi)`` with ``0 < lo < hi``, both finite."""
+    arr = check_finite_array(arm, name)
+    if arr.shape != (2,):
+        raise ValueError(f"{name} must be a pair (lo, hi) of steps, got {arm!r}")
+    lo, hi = float(arr[0]), float(arr[1])
+    if not 0 < lo < hi:
+        raise ValueError(f"{name} must satisfy 0 < lo < hi, got {arm!r}")
+    return lo, hi
+
+
+def fit_error_v(
+    hs: Sequence[float] | np.ndarray,
+    errors: Sequence[float] | np.ndarray,
+    *,
+    left: Sequence[float],
+    right: Sequence[float],
+) -> ErrorV:
+    r"""Fit straight lines to the two arms of a V of errors on a log-log scale.
+
+    On each arm the error is modelled as a power of the step,
+    :math:`E \approx C h^{p}`, which on a log-log scale is the straight line
+
+    .. math::
+
+        \log_{10} E = p \log_{10} h + c, \qquad c = \log_{10} C,
+
+    fitted by least squares to the steps of ``hs`` that lie in ``left`` and
+    in ``right``. The two lines meet where
+    :math:`p_L \log_{10} h + c_L = p_R \log_{10} h + c_R`, that is at
+
+    .. math::
+
+        h_\text{meet} = 10^{(c_L - c_R)/(p_R - p_L)},
+
+    which estimates the bottom of the V, the best step.
+
+    Parameters
+    ----------
+    hs : array of float
+        Positive steps.
+    errors : array of float
+        Non-negative errors, one per step (for example from
+        :func:`finite_difference_error`).
+    left, right : (float, float)
+        The closed intervals of steps that make up the left arm (round-off)
+        and the right arm (truncation). Each must hold at least two steps,
+        and no error inside it may be zero (its logarithm is undefined).
+
+    Returns
+    -------
+    ErrorV
+        The slopes and intercepts of both lines, ``h_meet`` and the error
+        ``error_meet`` of the lines there.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not numeric.
+    ValueError
+        If ``hs`` and ``errors`` differ in shape or hold bad values, an arm
+        is not an interval of positive steps, holds fewer than two steps or
+        a zero error, or the two lines are parallel.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> hs = np.logspace(-12, -1, 45)
+    >>> errors = hs / 2 + 1e-16 / hs  # truncation h/2, round-off 1e-16/h
+    >>> v = fit_error_v(hs, errors, left=(1e-12, 1e-10), right=(1e-4, 1e-1))
+    >>> round(v.left_slope, 3), round(v.right_slope, 3)
+    (-1.0, 1.0)
+    >>> bool(abs(v.h_meet / np.sqrt(2e-16) - 1) < 1e-3)  # where h/2 = 1e-16/h
+    True
+    """
+    h = check_finite_array(hs, "hs").ravel()
+    e = check_finite_array(errors, "errors")
+    if e.size != h.size or np.ndim(errors) != np.ndim(hs):
+        raise ValueError(
+            f"errors must hold one value per step: hs has shape {np.shape(hs)}, "
+            f"errors has shape {np.shape(errors)}"
+        )
+    e = e.ravel()
+    if np.any(h <= 0):
+        raise ValueError("every step in hs must be greater than 0")
+    if np.any(e < 0):
+        raise ValueError("errors must be non-negative")
+    lines = []
+    for name, arm in (("left", left), ("right", right)):
+        lo, hi = _check_arm(arm, name)
+        inside = (h >= lo) & (h <= hi)
+        if inside.sum() < 2:
+            raise ValueError(
+                f"the {name} arm ({lo:g}, {hi:g}) holds {int(inside.sum())} step(s) of hs; "
+                "a straight line needs at least two"
+            )
+        if np.any(e[inside] == 0):
+            raise ValueError(
+                f"an error in the {name} arm ({lo:g}, {hi:g}) is exactly 0, whose logarithm "
+                "is undefined; choose an arm without exact zeros"
+            )
+        slope, intercept = np.polyfit(np.log10(h[inside]), np.log10(e[inside]), 1)
+        lines.append((float(slope), float(intercept)))
+    (p_left, c_left), (p_right, c_right) = lines
+    if np.isclose(p_left, p_right):
+        raise ValueError(
+            f"the arms have the same slope {p_left:.3g}: parallel lines do not meet"
+        )
+    log_h = (c_left - c_right) / (p_right - p_left)
+    return ErrorV(
+        left_slope=p_left,
+        left_intercept=c_left,
+        right_slope=p_right,
+        right_intercept=c_right,
+        h_meet=float(10**log_h),
+        error_meet=float(10 ** (p_left * log_h + c_left)),
+    )

@@ -535,6 +535,33 @@ def test_remainder_bound_formula() -> None:
     np.testing.assert_allclose(remainder_bound(2.0, [0.0, 1.0, -1.0], 0.0, 1), [0.0, 1.0, 1.0])
 
 
+@pytest.mark.parametrize(
+    ("M", "x", "n"),
+    [
+        (1.0, 100.0, 200),  # (n+1)! is not a float (n + 1 > 170)
+        (1.0, 300.0, 130),  # |x - x0|^(n+1) overflows, the bound does not
+        (1e300, 10.0, 4),  # M |x - x0|^(n+1) overflows, the bound does not
+        (2.5, 0.5, 400),  # the bound underflows to 0
+        (0.0, 300.0, 130),  # M = 0 times an overflowing power is still 0
+    ],
+)
+def test_remainder_bound_large_degree_and_distance(M: float, x: float, n: int) -> None:
+    with mpmath.workdps(40):
+        want = float(mpmath.mpf(M) * mpmath.mpf(x) ** (n + 1) / mpmath.factorial(n + 1))
+    got = remainder_bound(M, x, 0.0, n)  # filterwarnings=error: no overflow warning either
+    assert got == pytest.approx(want, rel=1e-12, abs=0.0)
+
+
+def test_remainder_bound_is_inf_only_when_the_bound_is() -> None:
+    # 1e6^101/101! is about 1e446, beyond the largest float
+    assert remainder_bound(1.0, 1e6, 0.0, 100) == math.inf
+    np.testing.assert_allclose(
+        remainder_bound(1.0, [0.0, 300.0, 1e6], 0.0, 130),
+        [0.0, float(mpmath.mpf(300) ** 131 / mpmath.factorial(131)), math.inf],
+        rtol=1e-12,
+    )
+
+
 # ---------------------------------------------------------------------------
 # Linearisation and quadratic models
 # ---------------------------------------------------------------------------

@@ -752,12 +752,15 @@ def remainder_bound(M: float, x: Any, x0: float, n: int) -> Any:
     Returns
     -------
     float or ndarray
-        The bound, with the shape of ``x``.
+        The bound, with the shape of ``x``; ``inf`` only if the bound itself
+        exceeds the largest float.
 
     Examples
     --------
     >>> remainder_bound(1.0, 0.5, 0.0, 4)    # cos to degree 4 at 0.5: 0.5^5/5!
     0.0002604166666666667
+    >>> remainder_bound(1.0, 100.0, 0.0, 200)  # 100^201/201!: neither part is a float
+    6.308e+24
     """
     M = _check_scalar(M, "M")
     if M < 0:
@@ -765,7 +768,14 @@ def remainder_bound(M: float, x: Any, x0: float, n: int) -> Any:
     xa = check_finite_array(x, "x")
     x0 = _check_scalar(x0, "x0")
     n = _check_order(n, "n")
-    bound = M * np.abs(xa - x0) ** (n + 1) / math.factorial(n + 1)
+    distance, k = np.abs(xa - x0), n + 1
+    with np.errstate(all="ignore"):
+        # In logarithms, neither k! nor the power can overflow on the way.
+        log_m = math.log(M) if M > 0 else -math.inf
+        bound = np.exp(log_m + k * np.log(distance) - math.lgamma(k + 1))
+        if k <= 170:  # k! is a float: the formula as written, exact to rounding
+            direct = M * distance**k / math.factorial(k)
+            bound = np.where(np.isfinite(direct), direct, bound)
     return float(bound) if bound.ndim == 0 else bound
 
 

@@ -5,6 +5,8 @@
 #   make book    execute every chapter and build the HTML site, warnings as errors
 #   make test    unit tests, every chapter executed by nbval, the strict build,
 #                and checks of the rendered pages, in headless Chromium too
+#   make pdf     the whole book as one PDF through LaTeX, _build/latex/mvcalc-book.pdf
+#                (installs TeX Live from Debian when missing); the site links it
 #   make serve   serve _build/html on http://127.0.0.1:$(PORT)/
 #   make clean   remove _build (keep .venv);  make distclean  remove .venv too
 #   make lock    regenerate requirements.txt from requirements.in
@@ -24,8 +26,21 @@ MATHJAX := _build/mathjax/mathjax/tex-chtml.js
 EXEC_KEY := _build/.execution-key
 # The book is built with Sphinx warnings as errors and nitpicky references.
 JB_FLAGS := --builder html -W -n --keep-going
+# The PDF: its name comes from latex.latex_documents.targetname in _config.yml.
+PDF := _build/latex/mvcalc-book.pdf
+# TeX Live from Debian without recommended packages (about 400 MB): XeLaTeX, as
+# sphinx-jupyterbook-latex wants, with the FreeFont faces of Sphinx's XeLaTeX
+# setup; and Poppler, whose tools tests/test_pdf.py uses to read the PDF.
+TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+  texlive-xetex fonts-freefont-otf latexmk poppler-utils
+# The schema of CITATION.cff, from the pinned release of its validator, cffconvert
+# (whose own pins, jsonschema < 4, clash with the book's): tests/test_citation.py
+# validates CITATION.cff against it with the book's jsonschema, as
+# `cffconvert --validate` does.
+CFFCONVERT_WHEEL := _build/cffconvert/cffconvert-2.0.0-py3-none-any.whl
+CFFCONVERT_SHA256 := 573c825e4e16173d99396dc956bd22ff5d4f84215cc16b6ab05299124f5373bb
 
-.PHONY: help venv book test unit nbval site-check browser execution-key serve clean distclean lock mathjax
+.PHONY: help venv book test unit nbval site-check browser execution-key serve clean distclean lock mathjax pdf tex pdf-check
 
 help:
 	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
@@ -70,6 +85,44 @@ book: $(STAMP) $(MATHJAX) execution-key
 	@test -f _build/html/index.html
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html or run 'make serve'."
 
+# --- the PDF -------------------------------------------------------------------
+# Sphinx's LaTeX builder through Jupyter Book, then latexmk and XeLaTeX. The
+# preamble (the MathJax macros of _config.yml, proofs, the title page's version
+# and date) comes from book/_ext. The HTML build copies the PDF into the site and
+# links it from every page whenever it exists, so `make pdf` refreshes a site
+# already built.
+tex:
+	@if ! command -v latexmk >/dev/null || ! command -v xelatex >/dev/null || ! command -v pdftotext >/dev/null \
+	    || ! kpsewhich fncychap.sty ucharclasses.sty pzdr.tfm >/dev/null || [ ! -f /usr/share/fonts/opentype/freefont/FreeSerif.otf ]; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "The PDF needs TeX Live and Poppler from Debian: run 'sudo apt-get install --no-install-recommends $(TEX_PACKAGES)'"; exit 1; \
+	  fi; \
+	  echo "Installing TeX Live (XeLaTeX) and Poppler from Debian (about 400 MB, a few minutes)"; \
+	  apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
+	fi
+
+pdf: $(STAMP) tex execution-key
+	rm -f $(PDF)
+	@# html_extra_path names the MathJax folder, which only the HTML needs: with
+	@# -W, Sphinx fails if it is missing, so make sure it exists (empty is fine).
+	@mkdir -p _build/mathjax
+	LATEXMKOPTS=-silent LATEXOPTS="-interaction=nonstopmode -halt-on-error" \
+	  $(VENV)/bin/jupyter-book build . --builder pdflatex -W -n --keep-going \
+	  || { grep -A8 '^!' $(PDF:.pdf=.log) 2>/dev/null | head -40; exit 1; }
+	@test -f $(PDF)
+	@if [ -f _build/html/index.html ]; then $(MAKE) --no-print-directory book; fi
+	@echo "The PDF is built: $(CURDIR)/$(PDF) ($$(pdfinfo $(PDF) | sed -n 's/^Pages: *//p') pages)."
+
+# The checks of the PDF alone (make test runs them too, or skips them with the
+# reason when there is no PDF).
+pdf-check: $(STAMP)
+	$(PY) -m pytest tests/test_pdf.py
+
+$(CFFCONVERT_WHEEL): | $(STAMP)
+	$(PY) -m pip download --quiet --no-deps --dest $(@D) cffconvert==2.0.0
+	echo "$(CFFCONVERT_SHA256)  $@" | sha256sum --check --quiet || { rm -f $@; exit 1; }
+
 # --- what the page checks run: Debian's Chromium (never a downloaded browser) and
 # a Java runtime for the HTML validator ------------------------------------------
 browser:
@@ -82,7 +135,7 @@ browser:
 	fi
 
 # --- tests ----------------------------------------------------------------------
-unit: $(STAMP)
+unit: $(STAMP) $(CFFCONVERT_WHEEL)
 	$(PY) -m pytest --ignore=tests/site --ignore=tests/browser
 
 nbval: $(STAMP)

@@ -7,6 +7,12 @@ of the book, authors, version, date, licence), plus the chapter's own title
 and label, and the site's address from ``html_baseurl`` in ``_config.yml``, so
 nothing is retyped per chapter.
 
+``:::{cite-this-book}`` does the same for the whole book, from the same
+``CITATION.cff`` and the site's address: a formatted reference and a BibTeX
+``@book`` entry, and a link to the book's PDF (see ``mvcalc_downloads``, which
+this extension loads: the PDF's preamble and the executed notebooks for
+download).
+
 It also adds Highwire Press ``citation_*`` meta tags to each chapter page, which
 reference managers and scholarly search engines read, and removes the repeated
 inline scripts that would otherwise raise errors in the browser's console.
@@ -23,7 +29,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-__all__ = ["chapter_citation", "load_citation", "setup"]
+__all__ = ["book_citation", "chapter_citation", "load_citation", "setup"]
 
 
 def load_citation(path: Path) -> dict[str, Any]:
@@ -85,6 +91,68 @@ def chapter_citation(cff: dict[str, Any], title: str, label: str, url: str) -> d
         f"In {cff['title']}, version {cff['version']}. {url}"
     )
     return {"key": key, "bibtex": bibtex, "text": text, "year": year}
+
+
+def book_citation(cff: dict[str, Any], url: str) -> dict[str, str]:
+    """Return the formatted reference, the BibTeX entry and its key for the whole book.
+
+    Parameters
+    ----------
+    cff : dict
+        The contents of ``CITATION.cff``.
+    url : str
+        The book's address (``html.baseurl``).
+    """
+    year = str(cff["date-released"])[:4]
+    names = _author_names(cff["authors"])
+    key = "mvcalc" + year
+    bib_authors = " and ".join(
+        "{" + n + "}" if "," not in n else n for n in names
+    )
+    lines = [
+        f"@book{{{key},",
+        f"  author    = {{{bib_authors}}},",
+        f"  title     = {{{cff['title']}}},",
+        f"  year      = {{{year}}},",
+        f"  version   = {{{cff['version']}}},",
+        f"  note      = {{Version {cff['version']}}},",
+        f"  url       = {{{url}}},",
+    ]
+    if cff.get("doi"):
+        lines.append(f"  doi       = {{{cff['doi']}}},")
+    bibtex = "\n".join(lines + ["}"])
+    doi = f" https://doi.org/{cff['doi']}" if cff.get("doi") else ""
+    text = (
+        f"{' and '.join(names)} ({year}). {cff['title']}, "
+        f"version {cff['version']}.{doi} {url}"
+    )
+    return {"key": key, "bibtex": bibtex, "text": text, "year": year}
+
+
+class CiteThisBook(SphinxDirective):
+    """The ``cite-this-book`` directive: takes no arguments and no content."""
+
+    has_content = False
+    required_arguments = 0
+    optional_arguments = 0
+
+    def run(self) -> list[nodes.Node]:
+        from mvcalc_downloads import book_pdf_link  # the same folder
+
+        baseurl = self.env.config.html_baseurl
+        if not baseurl:
+            raise self.error("cite-this-book needs html.baseurl in _config.yml")
+        cff_path = Path(self.env.app.confdir) / "CITATION.cff"
+        self.env.note_dependency(str(cff_path))
+        cff = load_citation(cff_path)
+        url = baseurl.rstrip("/") + "/"
+        cite = book_citation(cff, url)
+        intro = nodes.paragraph(text="To cite the whole book, please use:")
+        ref = nodes.paragraph(classes=["mvcalc-citation"])
+        ref += nodes.Text(cite["text"].rsplit(url, 1)[0])
+        ref += nodes.reference(url, url, refuri=url)
+        bib = nodes.literal_block(cite["bibtex"], cite["bibtex"], language="bibtex")
+        return [intro, ref, bib, book_pdf_link()]
 
 
 class CiteThisChapter(SphinxDirective):
@@ -185,6 +253,9 @@ def _meta_tags(app: Sphinx, pagename: str, templatename: str, context: dict, doc
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("cite-this-chapter", CiteThisChapter)
+    app.add_directive("cite-this-book", CiteThisBook)
+    # The PDF's preamble, the PDF in the site, executed notebooks for download.
+    app.setup_extension("mvcalc_downloads")
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     # Early (priority < 500): html-page-context stops at the first handler that

@@ -246,3 +246,94 @@ def test_the_validator_finds_an_error(tmp_path: Path) -> None:
     bad.write_text('<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p><div>block in p</div><span foo=bar>x</span></p></body></html>')
     errors = validate([bad])
     assert errors and all(e.startswith("bad.html") for e in errors)
+
+
+# --- downloads: each chapter as an executed notebook and as its source, the book as a PDF --
+
+
+def notebook_problems(path: Path) -> list[str]:
+    """What makes a downloaded notebook fall short of the chapter as published."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+    outputs = [o for c in code for o in c.get("outputs", [])]
+    problems = []
+    if not any("image/png" in o.get("data", {}) for o in outputs):
+        problems.append("no image/png output (was it executed?)")
+    errors = [o.get("ename", "?") for o in outputs if o.get("output_type") == "error"]
+    if errors:
+        problems.append(f"error outputs: {errors}")
+    if any(c.get("outputs") and c.get("execution_count") is None for c in code):
+        problems.append("a cell with outputs but no execution count")
+    return problems
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_chapter_downloads_are_the_executed_notebook_and_the_source(page: str) -> None:
+    """The download menu's .ipynb carries the outputs the page shows; the .md is the source."""
+    html = soup(page)
+    links = {a.get_text(strip=True): a["href"] for a in html.select(".dropdown-download-buttons a[href]")}
+    assert ".ipynb" in links and ".md" in links, f"{page}: download menu {links}"
+    base = (HTML / page).parent
+    notebook = (base / urlsplit(links[".ipynb"]).path).resolve()
+    source = (base / urlsplit(links[".md"]).path).resolve()
+    assert notebook == (HTML / "_sources" / f"{page}.ipynb").resolve() and notebook.is_file(), notebook
+    assert source.is_file() and source.read_text(encoding="utf-8") == (ROOT / f"{page}.md").read_text(encoding="utf-8")
+    assert notebook_problems(notebook) == [], f"{page}.ipynb: {notebook_problems(notebook)}"
+    # as many cells with outputs as the page shows (at least)
+    shown = len(article(page).select("div.cell .cell_output"))
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    assert sum(1 for c in nb["cells"] if c.get("outputs")) >= shown
+
+
+def test_the_notebook_check_finds_a_notebook_without_outputs(tmp_path: Path) -> None:
+    bare = tmp_path / "bare.ipynb"
+    bare.write_text(json.dumps({"cells": [{"cell_type": "code", "source": "1", "outputs": [], "execution_count": None, "metadata": {}}]}))
+    failed = tmp_path / "failed.ipynb"
+    failed.write_text(json.dumps({"cells": [{"cell_type": "code", "source": "1", "execution_count": 1, "metadata": {}, "outputs": [
+        {"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo="}, "metadata": {}},
+        {"output_type": "error", "ename": "ValueError", "evalue": "", "traceback": []},
+    ]}]}))
+    assert notebook_problems(bare) == ["no image/png output (was it executed?)"]
+    assert notebook_problems(failed) == ["error outputs: ['ValueError']"]
+
+
+def _pdf_name() -> str:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    return Path(config["latex"]["latex_documents"]["targetname"]).with_suffix(".pdf").name
+
+
+@pytest.mark.parametrize("page", PAGES + ["search", "genindex"])
+def test_every_page_links_the_book_pdf_when_the_site_has_it(page: str) -> None:
+    """`make pdf` then `make book`: the PDF is in the site and in every page's download menu.
+
+    Without it (no `make pdf`), no page may link to it.
+    """
+    pdf = HTML / _pdf_name()
+    html = soup(page)
+    targets = [
+        ((HTML / page).parent / urlsplit(a["href"]).path).resolve()
+        for a in html.find_all("a", href=True)
+        if not urlsplit(a["href"]).scheme and urlsplit(a["href"]).path.endswith(".pdf")
+    ]
+    if pdf.is_file():
+        assert pdf.read_bytes()[:5] == b"%PDF-", f"{pdf} is not a PDF"
+        menu = [a for a in html.select(".dropdown-download-buttons a[href]") if a["href"].endswith(_pdf_name())]
+        assert menu, f"{page}: no link to the book's PDF in the download menu"
+        assert pdf.resolve() in targets
+    else:
+        assert targets == [], f"{page} links to a PDF that the site does not have: {targets}"
+
+
+def test_introduction_cites_the_whole_book() -> None:
+    """The introduction's BibTeX entry for the book, made from CITATION.cff (see tests/test_citation.py)."""
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    blocks = [pre.get_text() for pre in article(PAGES[0]).find_all("pre") if "@book{" in pre.get_text()]
+    assert len(blocks) == 1, f"{PAGES[0]}: {len(blocks)} @book entries"
+    for line in (
+        f"title     = {{{cff['title']}}},",
+        f"version   = {{{cff['version']}}},",
+        f"year      = {{{str(cff['date-released'])[:4]}}},",
+        f"url       = {{{config['html']['baseurl']}}},",
+    ):
+        assert line in blocks[0], f"{PAGES[0]}: the book's BibTeX lacks {line!r}"

@@ -463,6 +463,41 @@ def test_lagrange_reports_singular_systems_and_missing_extrema():
     assert asymptote.nit == 40
 
 
+@pytest.mark.parametrize(
+    ("fun", "constraints", "x0", "x", "kind"),
+    [
+        # two constraints on two variables: the surface is a single point
+        (lambda v: v[0] + v[1], [lambda v: v[0] - 1, lambda v: v[1] - 2], [0.0, 0.0], [1.0, 2.0], "isolated"),
+        # f is constant along the line y = 0: the reduced Hessian is zero
+        (lambda v: v[1], lambda v: v[1], [1.0, 1.0], [1.0, 0.0], "degenerate"),
+        # on the plane z = 0, x^2 - y^2 has a saddle at the origin
+        (lambda v: v[0] ** 2 - v[1] ** 2 + v[2], lambda v: v[2], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0], "saddle"),
+    ],
+    ids=["isolated", "degenerate", "saddle"],
+)
+def test_lagrange_classifies_the_point_on_the_constraint_surface(fun, constraints, x0, x, kind):
+    res = lagrange(fun, constraints, x0)
+    assert res.success, res.message
+    np.testing.assert_allclose(res.x, x, rtol=0, atol=1e-8)
+    assert res.kind == kind
+
+
+def test_lagrange_kind_agrees_with_classify_stationary_point():
+    # the reduced Hessian by hand: on the circle x^2 + y^2 = 3 the tangent at (sqrt 2, 1) is (-1, sqrt 2)/sqrt 3,
+    # and the Hessian of L = x^2 y - lambda (x^2 + y^2 - 3) with lambda = 1 is [[2y - 2, 2x], [2x, -2]]
+    from mvcalc.multivariate import classify_stationary_point
+
+    x, y, lam = np.sqrt(2), 1.0, 1.0
+    HL = np.array([[2 * y - 2 * lam, 2 * x], [2 * x, -2 * lam]])
+    t = np.array([-1.0, np.sqrt(2)]) / np.sqrt(3)
+    # = -4 < 0: a maximum along the circle; independently, f = 3y - y^3 on the circle has f'' = -6 at y = 1,
+    # and arc length s has (dy/ds)^2 = 2/3 there, so d^2 f/ds^2 = -6 * 2/3 = -4
+    reduced = t @ HL @ t
+    assert reduced == pytest.approx(-4.0)
+    assert classify_stationary_point([[reduced]]) == "maximum"
+    assert lagrange(X2Y, CIRCLE["fun"], [1.0, 1.0]).kind == "maximum"
+
+
 def test_lagrange_bad_input():
     with pytest.raises(ValueError, match="type 'ineq'; lagrange handles equality"):
         lagrange(X2Y, {"type": "ineq", "fun": CIRCLE["fun"]}, [1.0, 1.0])
@@ -529,6 +564,29 @@ def test_armijo_backtracking():
     assert none is None and len(trials) == 6
     with pytest.raises(ValueError, match="slope0 must be negative"):
         armijo_backtracking(lambda a: a, 0.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"c1": 1.0}, ValueError, r"c1 must be in \(0, 1\), got 1.0"),
+        ({"c1": 0.0}, ValueError, "c1 must be a finite number greater than 0"),
+        ({"c1": "0.1"}, TypeError, "c1 must be a positive real number"),
+        ({"shrink": 2.0}, ValueError, r"shrink must be in \(0, 1\), got 2.0"),
+        ({"shrink": -0.5}, ValueError, "shrink must be a finite number greater than 0"),
+        ({"max_backtracks": -1}, ValueError, "max_backtracks must be at least 0, got -1"),
+        ({"max_backtracks": 2.5}, TypeError, "max_backtracks must be an integer"),
+    ],
+)
+def test_armijo_backtracking_rejects_bad_constants(kwargs, error, match):
+    # a c1 outside (0, 1) accepts steps that go uphill or none at all; a shrink >= 1 never backtracks
+    with pytest.raises(error, match=match):
+        armijo_backtracking(lambda a: (1 - a) ** 2 - 1, 0.0, -2.0, **kwargs)
+
+
+def test_armijo_backtracking_rejects_a_non_finite_phi0():
+    with pytest.raises(ValueError, match="phi0 must be finite, got nan"):
+        armijo_backtracking(lambda a: a, float("nan"), -1.0)
 
 
 def test_convergence_order_and_correct_digits():
@@ -600,6 +658,13 @@ def test_plot_newton_raphson_steps_draws_one_tangent_per_step(plt_agg):
     assert len(dashed) == 4  # max_steps tangents
     with pytest.raises(ValueError, match="panels must hold"):
         plotting.plot_newton_raphson_steps(f, [])
+    # a panel's own vertical range overrides the common one
+    fig, axes = plotting.plot_newton_raphson_steps(
+        f, [("a", res, (-3.5, 2), (-20, 8)), ("b", cyc, (-2, 2))], ylim=(-6, 8)
+    )
+    assert axes[0].get_ylim() == (-20, 8) and axes[1].get_ylim() == (-6, 8)
+    with pytest.raises(ValueError, match="each panel must be"):
+        plotting.plot_newton_raphson_steps(f, [("a", res)])
 
 
 def test_plot_basins_classifies_outcomes(plt_agg):

@@ -55,7 +55,7 @@ from scipy.optimize import OptimizeResult
 
 from ._validation import check_callable, check_choice, check_finite_array, check_positive
 from .derivatives import derivative
-from .multivariate import gradient, hessian, jacobian
+from .multivariate import classify_stationary_point, gradient, hessian, jacobian
 
 __all__ = [
     "LINE_SEARCHES",
@@ -527,9 +527,18 @@ def armijo_backtracking(
     (1.0, [4.0, 2.0, 1.0])
     """
     check_callable(phi, "phi")
+    if not np.isfinite(phi0):
+        raise ValueError(f"phi0 must be finite, got {phi0!r}")
     if not slope0 < 0:
         raise ValueError(f"slope0 must be negative (a descent direction), got {slope0!r}")
     alpha = check_positive(alpha0, "alpha0")
+    for value_, name in ((c1, "c1"), (shrink, "shrink")):
+        if not check_positive(value_, name) < 1.0:
+            raise ValueError(f"{name} must be in (0, 1), got {value_!r}")
+    if isinstance(max_backtracks, bool) or not isinstance(max_backtracks, (int, np.integer)):
+        raise TypeError(f"max_backtracks must be an integer, got {type(max_backtracks).__name__} {max_backtracks!r}")
+    if max_backtracks < 0:
+        raise ValueError(f"max_backtracks must be at least 0, got {max_backtracks}")
     trials = []
     value = np.nan
     for _ in range(max_backtracks + 1):
@@ -1012,18 +1021,20 @@ class _Constraints:
         return J
 
 
-def _classify(eigenvalues: np.ndarray, scale: float) -> str:
-    """Minimum, maximum, saddle or degenerate, from the eigenvalues of a (reduced) Hessian."""
-    if eigenvalues.size == 0:  # as many independent constraints as variables: an isolated point
+def _classify_on_surface(HL: np.ndarray, Jg: np.ndarray) -> str:
+    r"""The kind of a constrained stationary point, from the reduced Hessian :math:`\mathbf Z^{\mathsf T}\nabla^2\mathcal L\,\mathbf Z`.
+
+    The columns of :math:`\mathbf Z` span the tangent space of the constraints
+    (the null space of :math:`\mathbf J_g`); the reduced Hessian is classified
+    by :func:`mvcalc.multivariate.classify_stationary_point`. With as many
+    independent constraints as variables the tangent space is :math:`\{\mathbf 0\}`
+    and the point is ``"isolated"``.
+    """
+    Z = scipy.linalg.null_space(Jg)
+    if Z.shape[1] == 0:
         return "isolated"
-    tiny = 1e-6 * max(1.0, scale)
-    if np.all(eigenvalues > tiny):
-        return "minimum"
-    if np.all(eigenvalues < -tiny):
-        return "maximum"
-    if np.any(eigenvalues > tiny) and np.any(eigenvalues < -tiny):
-        return "saddle"
-    return "degenerate"
+    reduced = Z.T @ HL @ Z
+    return classify_stationary_point(0.5 * (reduced + reduced.T))
 
 
 @_quiet
@@ -1062,9 +1073,11 @@ def lagrange(
     :math:`\mathbf J_g^{\mathsf T}\boldsymbol\lambda=\nabla f` at ``x0``.
     The kind of point (``"minimum"``, ``"maximum"``, ``"saddle"``,
     ``"degenerate"`` on the surface, or ``"isolated"`` when there are as many
-    independent constraints as variables) comes from the eigenvalues of the
-    Hessian of :math:`\mathcal L` restricted to the tangent space of the
-    constraints, :math:`\mathbf Z^{\mathsf T}\nabla^2\mathcal L\,\mathbf Z`.
+    independent constraints as variables) comes from the Hessian of
+    :math:`\mathcal L` restricted to the tangent space of the constraints,
+    :math:`\mathbf Z^{\mathsf T}\nabla^2\mathcal L\,\mathbf Z`, whose
+    columns :math:`\mathbf Z` span the null space of :math:`\mathbf J_g`,
+    classified by :func:`mvcalc.multivariate.classify_stationary_point`.
 
     Parameters
     ----------
@@ -1220,9 +1233,7 @@ def lagrange(
             nit += 1
             path.append(x.copy())
         if status == 0:
-            Z = scipy.linalg.null_space(Jg)
-            reduced = Z.T @ HL @ Z
-            kind = _classify(np.linalg.eigvalsh(0.5 * (reduced + reduced.T)), float(np.max(np.abs(HL))))
+            kind = _classify_on_surface(HL, Jg)
     except _Failure as exc:
         status, message = 3, str(exc)
     except ValueError as exc:  # the Hessian of the Lagrangian at the solution

@@ -1383,7 +1383,7 @@ def _path_of(result: Any, name: str) -> np.ndarray:
 
 def plot_newton_raphson_steps(
     f: Callable[[np.ndarray], Any],
-    panels: Sequence[tuple[str, Any, Sequence[float]]],
+    panels: Sequence[tuple[Any, ...]],
     *,
     ylim: Sequence[float] | None = None,
     max_steps: int = 8,
@@ -1400,9 +1400,10 @@ def plot_newton_raphson_steps(
     ----------
     f : callable
         The function, applied to arrays.
-    panels : sequence of (title, result, x_range)
+    panels : sequence of (title, result, x_range) or (title, result, x_range, y_range)
         A title, a result of :func:`mvcalc.optimize.newton_raphson` (or its
-        ``path``) and the horizontal range of each panel.
+        ``path``), the horizontal range of each panel and, optionally, its
+        own vertical range (which overrides ``ylim``).
     ylim : (float, float), optional
         Common vertical limits.
     max_steps : int, default 8
@@ -1424,7 +1425,14 @@ def plot_newton_raphson_steps(
     k = len(panels)
     fig, axes = _new_figure(1, k, figsize=(3.6 * k + 0.8, 3.9), squeeze=False)
     axes = axes[0]
-    for ax, (title, result, x_range) in zip(axes, panels):
+    for ax, panel in zip(axes, panels):
+        if len(panel) not in (3, 4):
+            raise ValueError(
+                f"each panel must be (title, result, x_range) or (title, result, x_range, y_range), "
+                f"got {len(panel)} items"
+            )
+        title, result, x_range = panel[:3]
+        panel_ylim = _check_range(panel[3], "y_range") if len(panel) == 4 else y_lim
         lo, hi = _check_range(x_range)
         path = _path_of(result, str(title))[: max_steps + 1]
         x = np.linspace(lo, hi, 400)
@@ -1442,11 +1450,11 @@ def plot_newton_raphson_steps(
             if lo <= xp <= hi and not np.any(np.isclose(path[:i], xp)):  # label a repeated point once
                 ax.annotate(f"$x_{i}$", (xp, yp), textcoords="offset points", xytext=(4, 6), fontsize=9)
         ax.set_xlim(lo, hi)
-        if y_lim is not None:
-            ax.set_ylim(*y_lim)
+        if panel_ylim is not None:
+            ax.set_ylim(*panel_ylim)
         ax.set_title(str(title))
         _label_axes(ax, xlabel, ylabel)
-    axes[0].legend(loc="upper left")
+    axes[0].legend(loc="best")
     return fig, axes
 
 
@@ -1961,13 +1969,15 @@ def plot_partial_slices(
     ax_map, ax_x, ax_y = axes
     cs = ax_map.contour(X, Y, Z, levels=10, cmap="cividis", linewidths=1.2)
     ax_map.clabel(cs, fontsize=8, fmt="%.3g")
-    ax_map.axhline(p[1], color=PALETTE[1], linestyle="--", linewidth=1.6, label=f"{ylabel} held fixed")
-    ax_map.axvline(p[0], color=PALETTE[2], linestyle="-.", linewidth=1.6, label=f"{xlabel} held fixed")
+    fs, xs_, ys_ = (str(v) for v in symbols)
+    ax_map.axhline(p[1], color=PALETTE[1], linestyle="--", linewidth=1.6, label=f"${ys_}$ held fixed")
+    ax_map.axvline(p[0], color=PALETTE[2], linestyle="-.", linewidth=1.6, label=f"${xs_}$ held fixed")
     ax_map.plot(*p, marker="o", color=_BLACK, linestyle="none", markersize=7)
     ax_map.grid(False)
     _label_axes(ax_map, xlabel, ylabel)
     ax_map.set_title(f"contours of {zlabel}")
-    ax_map.legend(loc="upper left", fontsize=8.5)
+    # below the map, where it hides no contour label
+    ax_map.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8.5)
     for ax, t, slope, t0, colour, style, name, var in (
         (ax_x, X[0], g[0], p[0], PALETTE[1], "--", "x", xlabel),
         (ax_y, Y[:, 0], g[1], p[1], PALETTE[2], "-.", "y", ylabel),
@@ -1986,7 +1996,6 @@ def plot_partial_slices(
         ax.set_xlim(float(t[0]), float(t[-1]))
         _label_axes(ax, var, zlabel)
         ax.legend(loc="upper left", fontsize=8.5)
-    fs, xs_, ys_ = (str(v) for v in symbols)
     ax_x.set_title(f"${ys_}$ fixed: slope " + rf"$\partial {fs}/\partial {xs_}$")
     ax_y.set_title(f"${xs_}$ fixed: slope " + rf"$\partial {fs}/\partial {ys_}$")
     return fig, axes
@@ -2004,14 +2013,15 @@ def plot_gradient_field(
     xlabel: str = "$x$",
     ylabel: str = "$y$",
     n: int = 201,
+    symbol: str = "f",
 ) -> tuple[Figure, Axes]:
     r"""Contours of :math:`f(x, y)` with its gradient :math:`\nabla f` drawn as arrows.
 
     The arrows, computed with :func:`mvcalc.multivariate.gradient` (complex
     step) unless ``grad`` is given, cross the contours at right angles and
     point uphill; they are longest where the contours crowd together. At an
-    optional ``point`` the gradient is drawn in bold with the tangent of the
-    contour through it.
+    optional ``point`` the gradient is drawn in bold with the contour through
+    the point and its tangent there.
 
     Parameters
     ----------
@@ -2026,11 +2036,14 @@ def plot_gradient_field(
     levels : int, default 14
         Number of contour levels.
     point : (float, float), optional
-        A point at which to draw the gradient and the contour's tangent.
+        A point at which to draw the gradient, the contour through the point
+        and its tangent.
     xlabel, ylabel : str
         Axis labels.
     n : int, default 201
         Points per side of the contour grid.
+    symbol : str, default "f"
+        The function's letter, used in the legend (:math:`\nabla f`).
 
     Returns
     -------
@@ -2052,12 +2065,15 @@ def plot_gradient_field(
     G = np.array([[np.asarray(gfun(np.array([u, v])), dtype=float) for u, v in zip(ru, rv)]
                   for ru, rv in zip(AX, AY)])
     ax.quiver(AX, AY, G[..., 0], G[..., 1], color=PALETTE[0], angles="xy", pivot="tail",
-              width=0.004, label=r"gradient $\nabla f$")
+              width=0.004, label=rf"gradient $\nabla {symbol}$")
     if point is not None:
         p = check_finite_array(point, "point")
         if p.shape != (2,):
             raise ValueError(f"point must be a pair (x, y), got {point!r}")
         g = np.asarray(gfun(p), dtype=float)
+        level = float(f(p))
+        ax.contour(X, Y, Z, levels=[level], colors=[_BLACK], linewidths=1.8, linestyles="solid")
+        ax.plot([], [], color=_BLACK, linewidth=1.8, label=rf"contour ${symbol} = {level:.3g}$ through the point")
         span = min(np.ptp(xa), np.ptp(ya))
         u = g / (np.linalg.norm(g) or 1.0) * 0.18 * span
         ax.annotate("", xy=p + u, xytext=p, arrowprops={"arrowstyle": "-|>", "color": PALETTE[1],
@@ -2066,7 +2082,7 @@ def plot_gradient_field(
         ax.plot([p[0] - tangent[0], p[0] + tangent[0]], [p[1] - tangent[1], p[1] + tangent[1]],
                 color=PALETTE[2], linestyle="--", linewidth=2.2, label="tangent of the contour")
         ax.plot([p[0]], [p[1]], marker="o", color=_BLACK, linestyle="none", markersize=7)
-        ax.plot([], [], color=PALETTE[1], linewidth=2.5, label=r"$\nabla f$ at the point")
+        ax.plot([], [], color=PALETTE[1], linewidth=2.5, linestyle="-", label=rf"$\nabla {symbol}$ at the point")
     ax.set_aspect("equal")
     ax.grid(False)
     _label_axes(ax, xlabel, ylabel)
@@ -2080,6 +2096,7 @@ def plot_directional_derivative(
     *,
     n: int = 361,
     n_marks: int = 24,
+    symbol: str = "f",
 ) -> tuple[Figure, Axes]:
     r"""The directional derivative :math:`D_{\hat{\mathbf u}}f` against the angle of :math:`\hat{\mathbf u}`.
 
@@ -2099,6 +2116,8 @@ def plot_directional_derivative(
         Points of the curve.
     n_marks : int, default 24
         Directions computed numerically, marked.
+    symbol : str, default "f"
+        The function's letter, used in the labels.
 
     Returns
     -------
@@ -2121,17 +2140,17 @@ def plot_directional_derivative(
     fig, ax = _new_figure(figsize=(7.0, 3.9))
     ax.axhline(0.0, color=_GREY, linewidth=0.8)
     ax.plot(theta * deg, norm * np.cos(theta - theta_g), color=PALETTE[0], linestyle="-",
-            label=r"$\Vert\nabla f\Vert\,\cos(\theta-\theta_{\nabla f})$")
+            label=rf"$\Vert\nabla {symbol}\Vert\,\cos(\theta-\theta_{{\nabla {symbol}}})$")
     ax.plot(marks * deg, numeric, linestyle="none", marker="o", markerfacecolor="none",
             markeredgewidth=1.6, color=PALETTE[1], label="numerical, along each direction")
     best = (theta_g % (2 * np.pi)) * deg
     ax.axvline(best, color=PALETTE[2], linestyle="--", linewidth=1.5,
-               label=rf"direction of $\nabla f$, {best:.0f}°")
+               label=rf"direction of $\nabla {symbol}$, {best:.0f}°")
     ax.axhline(norm, color=PALETTE[3], linestyle=":", linewidth=1.5,
-               label=rf"$\Vert\nabla f\Vert = {norm:.3g}$")
+               label=rf"$\Vert\nabla {symbol}\Vert = {norm:.3g}$")
     ax.set_xlim(0, 360)
     ax.set_xticks(np.arange(0, 361, 45))
-    _label_axes(ax, r"angle $\theta$ of $\hat{\mathbf{u}}$ (degrees)", r"$D_{\hat{\mathbf{u}}} f$")
+    _label_axes(ax, r"angle $\theta$ of $\hat{\mathbf{u}}$ (degrees)", rf"$D_{{\hat{{\mathbf{{u}}}}}} {symbol}$")
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)
     return fig, ax
 
@@ -2200,9 +2219,9 @@ def plot_polar_grid(
     col_t = np.array([-ra * np.sin(ta), ra * np.cos(ta)]) * dt
     for vec, colour, label in ((col_r, PALETTE[2], r"$\Delta r\,\partial(x,y)/\partial r$"),
                                (col_t, PALETTE[4], r"$\Delta\theta\,\partial(x,y)/\partial\theta$")):
-        ax_c.annotate("", xy=corner + vec, xytext=corner,
-                      arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 2.2, "mutation_scale": 14})
-        ax_c.plot([], [], color=colour, linewidth=2.2, label=label)
+        ax_c.annotate("", xy=corner + vec, xytext=corner, zorder=5,
+                      arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 2.6, "mutation_scale": 16})
+        ax_c.plot([], [], color=colour, linewidth=2.2, linestyle="-", label=label)
     ax_p.set_title(r"the $(r, \theta)$ plane: equal rectangles")
     ax_c.set_title(r"the $(x, y)$ plane: patches grow with $r$")
     _label_axes(ax_p, "radius $r$", r"angle $\theta$ (radians)")
@@ -2270,10 +2289,14 @@ def plot_quadratic_surfaces(
         ax.set_zlim(zmin, float(Z.max()))
         lam = np.linalg.eigvalsh(H)
         kind = classify_stationary_point(H)
-        ax.set_title(f"{name}: {kind}\n" + rf"$\lambda_1 = {lam[0]:.3g},\ \lambda_2 = {lam[1]:.3g}$", fontsize=10.5)
+        ax.set_title(f"{name}\n" + rf"$\lambda_1 = {lam[0]:.3g},\ \lambda_2 = {lam[1]:.3g}$: {kind}", fontsize=10.5)
+        ticks = [-np.floor(extent), 0.0, np.floor(extent)] if extent >= 1 else [-extent, 0.0, extent]
+        ax.set_xticks(ticks)
+        ax.set_yticks(ticks)
         ax.set_xlabel("$x$")
         ax.set_ylabel("$y$")
-        ax.set_zlabel("$z$")
+        ax.set_zlabel("$z$", labelpad=2)
+        ax.set_box_aspect(None, zoom=0.88)
         ax.view_init(elev=24, azim=-60)
         ax.xaxis.pane.set_facecolor("white")
         ax.yaxis.pane.set_facecolor("white")
@@ -2292,7 +2315,8 @@ def plot_sandpit(
     r"""Replay sandpit games: the revealed pit, the probes in order, and their downhill arrows.
 
     Each panel draws the floor of a 2-D :class:`mvcalc.multivariate.Sandpit`
-    as a colour map (cividis, dark is deep) with contours, the probes
+    as a colour map (cividis, dark is deep, on a colour scale of its own so
+    that shallow pits keep their contrast) with contours, the probes
     numbered in order and joined by a thin line, the downhill arrow
     :math:`-\nabla f` at each probe (scaled to a common length), the deepest
     point as a star and the winning circle of radius ``tol`` around it.
@@ -2330,19 +2354,16 @@ def plot_sandpit(
         raise ValueError(f"titles must give one title per game: {len(seq)} games, {len(titles)} titles")
     n = _check_count(n, "n", 2)
     k = len(seq)
-    fig, axes = _new_figure(1, k, figsize=(4.6 * k + 1.0, 4.6), squeeze=False)
+    fig, axes = _new_figure(1, k, figsize=(5.3 * k, 4.6), squeeze=False)
     axes = axes[0]
-    grids = []
-    for game in seq:
+    for idx, (ax, game) in enumerate(zip(axes, seq)):
         (xlo, xhi), (ylo, yhi) = game.bounds
         X, Y = np.meshgrid(np.linspace(xlo, xhi, n), np.linspace(ylo, yhi, n))
-        grids.append((X, Y, game.floor(np.column_stack([X.ravel(), Y.ravel()])).reshape(X.shape)))
-    # one colour scale for every panel, so that the colour bar reads them all
-    norm = mpl.colors.Normalize(min(float(g[2].min()) for g in grids), max(float(g[2].max()) for g in grids))
-    image = None
-    for idx, (ax, game, (X, Y, Z)) in enumerate(zip(axes, seq, grids)):
-        (xlo, xhi), (ylo, yhi) = game.bounds
-        image = ax.pcolormesh(X, Y, Z, cmap="cividis", norm=norm, shading="auto", rasterized=True)
+        Z = game.floor(np.column_stack([X.ravel(), Y.ravel()])).reshape(X.shape)
+        # each pit on its own colour scale: the depths of different pits differ widely
+        image = ax.pcolormesh(X, Y, Z, cmap="cividis", shading="auto", rasterized=True)
+        cbar = fig.colorbar(image, ax=ax, shrink=0.85, pad=0.02)
+        cbar.set_label("height of the floor $f$ (m)" if idx == k - 1 else "$f$ (m)")
         ax.contour(X, Y, Z, levels=12, colors="white", linewidths=0.6, alpha=0.7)
         x_min, _ = game.reveal()
         ax.add_patch(Circle(x_min, game.tol, facecolor="none", edgecolor="white",
@@ -2381,8 +2402,6 @@ def plot_sandpit(
         ax.grid(False)
         _label_axes(ax, "$x$ (m)", "$y$ (m)")
     axes[0].legend(loc="lower left", fontsize=7.5, framealpha=0.9, facecolor="#3a3a3a", labelcolor="white")
-    cbar = fig.colorbar(image, ax=list(axes), shrink=0.85)
-    cbar.set_label("height of the floor $f$ (m), dark is deep")
     return fig, axes
 
 
@@ -2947,15 +2966,23 @@ def plot_computational_graph(
         x1, y1 = pos[id(node)]
         for parent, local in zip(node.parents, node.local_grads):
             x0, y0 = pos[id(parent)]
-            # an edge that skips columns bows upwards, around the nodes in between
-            bow = 0.0 if x1 - x0 <= 1 else -0.25
-            ax.annotate("", xy=(x1 - 0.3, y1), xytext=(x0 + 0.3, y0),
-                        arrowprops={"arrowstyle": "-|>", "color": _GREY, "linewidth": 1.3,
-                                    "shrinkA": 0, "shrinkB": 0, "connectionstyle": f"arc3,rad={bow}"})
+            start, end = np.array([x0 + 0.3, y0]), np.array([x1 - 0.3, y1])
+            # an edge that skips columns bows upwards, around the nodes in between:
+            # a quadratic Bezier curve in data coordinates, whose control point
+            # lies above the middle of the chord
+            bow = 0.0 if x1 - x0 <= 1 else 0.4 * (x1 - x0)
+            if bow:  # leave and enter the boxes a little higher than the straight edges
+                start, end = start + [0.0, 0.12], end + [0.0, 0.12]
+            control = (start + end) / 2 + np.array([0.0, bow])
+            path = mpl.path.Path([start, control, end], [mpl.path.Path.MOVETO, mpl.path.Path.CURVE3, mpl.path.Path.CURVE3])
+            ax.add_patch(mpl.patches.FancyArrowPatch(path=path, arrowstyle="-|>", mutation_scale=12,
+                                                     color=_GREY, linewidth=1.3, shrinkA=0, shrinkB=0))
             if show_local:
-                lift = 0.08 + (0.25 * (x1 - x0) if bow else 0.0)
-                ax.text(x0 + 0.55 * (x1 - x0), y0 + 0.55 * (y1 - y0) + lift, f"{local:.3g}",
-                        ha="center", va="bottom", fontsize=8.5, color=OKABE_ITO["blue"],
+                if bow:  # on the curve, at its middle: B(1/2) = (start + 2 control + end) / 4
+                    lx, ly = (start + 2 * control + end) / 4 + np.array([0.0, 0.04])
+                else:
+                    lx, ly = x0 + 0.55 * (x1 - x0), y0 + 0.55 * (y1 - y0) + 0.08
+                ax.text(lx, ly, f"{local:.3g}", ha="center", va="bottom", fontsize=8.5, color=OKABE_ITO["blue"],
                         bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"})
     for node in nodes:
         x, y = pos[id(node)]
@@ -3148,7 +3175,7 @@ def plot_curve_snapshots(
     if not snapshots:
         raise ValueError("snapshots must hold at least one iteration")
     k = len(snapshots)
-    fig, axes = _new_figure(1, k, figsize=(2.3 * k + 0.6, 2.9), squeeze=False)
+    fig, axes = _new_figure(1, k, figsize=(2.3 * k + 1.6, 2.9), squeeze=False)
     axes = axes[0]
     closed = np.vstack([Y, Y[:1]])
     for ax, (it, out) in zip(axes, snapshots.items()):
@@ -3166,7 +3193,9 @@ def plot_curve_snapshots(
         ax.set_xticks([0, 0.5, 1])
         ax.set_yticks([0, 0.5, 1])
         _label_axes(ax, "output $a_1$", "output $a_2$" if ax is axes[0] else " ")
-    axes[0].legend(loc="lower left", fontsize=8, bbox_to_anchor=(0.0, -0.02))
+    # one legend for all panels, to the right of them, where it hides no curve
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right center", fontsize=8.5)
     return fig, axes
 
 
@@ -3271,4 +3300,494 @@ def plot_gradient_cost(
     ax.xaxis.set_minor_locator(mpl.ticker.NullLocator())
     _label_axes(ax, xlabel, ylabel)
     ax.legend(loc="upper left", fontsize=9)
+    return fig, ax
+
+
+# --------------------------------------------------------------------------
+# Appendix: accuracy and cost
+# --------------------------------------------------------------------------
+
+__all__ += [
+    "plot_battery_errors",
+    "plot_battery_floors",
+    "plot_book_times",
+    "plot_gradient_benchmark",
+    "plot_page_weight",
+    "plot_solver_comparison",
+]
+
+#: How the appendix names the methods of differentiation in legends.
+_METHOD_LABELS: dict[str, str] = {
+    "forward": "forward difference",
+    "central": "central difference",
+    "complex": "complex step",
+    "reverse": "reverse mode (Value)",
+}
+
+#: The floors of :data:`mvcalc.bench.FLOORS`, in TeX.
+_FLOOR_LABELS: dict[str, str] = {
+    "forward": r"$\sqrt{\varepsilon}$",
+    "central": r"$\varepsilon^{2/3}$",
+    "complex": r"$\varepsilon$",
+}
+
+
+def _method_label(method: str) -> str:
+    return _METHOD_LABELS.get(method, method)
+
+
+def _floored(values: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Values raised to ``floor`` (a log axis cannot show 0) and the mask of those raised."""
+    low = values < floor
+    return np.where(low, floor, values), low
+
+
+def _mark_zero_level(ax: Axes, level: float, *, axis: str = "y", text: str = "error 0\n(or below)") -> None:
+    """A dotted line at the level that stands for errors of 0, labelled beside the axis."""
+    if axis == "y":
+        ax.axhline(level, color=_GREY, linestyle=(0, (1, 3)), linewidth=1.0, zorder=1)
+        ax.annotate(text, (1.0, level), xycoords=("axes fraction", "data"), xytext=(4, 0),
+                    textcoords="offset points", ha="left", va="center", fontsize=8.5, color=_GREY)
+    else:
+        ax.axvline(level, color=_GREY, linestyle=(0, (1, 3)), linewidth=1.0, zorder=1)
+        ax.annotate(text, (level, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
+                    textcoords="offset points", ha="left", va="top", fontsize=9, color=_GREY)
+
+
+def _check_floors(floors: Mapping[str, float] | None, methods: Sequence[str]) -> dict[str, float]:
+    out = {}
+    for m, value in (floors or {}).items():
+        if m not in methods:
+            raise ValueError(f"floors names the method {m!r}, which is not among {list(methods)}")
+        out[m] = check_positive(value, f"floors[{m!r}]")
+    return out
+
+
+def plot_battery_errors(
+    hs: Sequence[float] | np.ndarray,
+    errors: Mapping[str, Any],
+    *,
+    floors: Mapping[str, float] | None = None,
+    display_floor: float | None = None,
+    xlabel: str = "step size $h$",
+    ylabel: str = "relative error",
+) -> tuple[Figure, Axes]:
+    r"""Error against step over a battery of functions: median and quartiles per method, beside each floor.
+
+    Parameters
+    ----------
+    hs : array of float
+        Positive steps.
+    errors : mapping of str to array
+        Method and its relative errors, shape ``(functions, len(hs))``, as
+        from :func:`mvcalc.bench.derivative_errors`.
+    floors : mapping of str to float, optional
+        The smallest error each method can reach (:data:`mvcalc.bench.FLOORS`),
+        drawn as a horizontal line in the method's colour.
+    display_floor : float, optional
+        Errors below it (including errors of exactly 0, which a log axis
+        cannot show) are drawn at it, on a dotted line labelled "error 0 (or
+        below)"; by default a tenth of the smallest floor, or of machine
+        epsilon.
+    xlabel, ylabel : str
+        Axis labels.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+        One median line per method in the order of ``errors``, each with a
+        band from the lower to the upper quartile over the functions.
+    """
+    h = check_finite_array(hs, "hs").ravel()
+    if h.size < 2 or np.any(h <= 0):
+        raise ValueError("hs must hold at least two steps, every step greater than 0")
+    if not errors:
+        raise ValueError("errors must hold at least one method")
+    methods = list(errors)
+    floor_values = _check_floors(floors, methods)
+    lowest = min(floor_values.values(), default=float(np.finfo(float).eps))
+    shown_floor = lowest / 10 if display_floor is None else check_positive(display_floor, "display_floor")
+    fig, ax = _new_figure(figsize=(7.8, 4.8))
+    clipped = False
+    for i, m in enumerate(methods):
+        e = check_finite_array(errors[m], f"errors[{m!r}]")
+        if e.ndim != 2 or e.shape[1] != h.size:
+            raise ValueError(f"errors[{m!r}] must have shape (functions, {h.size}), got {e.shape}")
+        if np.any(e < 0):
+            raise ValueError(f"errors[{m!r}] must be non-negative")
+        q1, med, q3 = np.percentile(e, [25, 50, 75], axis=0)
+        med, low = _floored(med, shown_floor)
+        q1, _ = _floored(q1, shown_floor)
+        q3, _ = _floored(q3, shown_floor)
+        clipped = clipped or bool(np.any(low))
+        style = _style(i)
+        every = max(1, h.size // 10)
+        ax.fill_between(h, q1, q3, color=style["color"], alpha=0.18, linewidth=0, zorder=2)
+        ax.plot(h, med, color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
+                markevery=(i * every // max(1, len(methods)), every), markersize=5,
+                label=f"{_method_label(m)}: median, quartiles", zorder=3 + i)
+        if m in floor_values:
+            ax.axhline(floor_values[m], color=style["color"], linestyle=(0, (6, 3)), linewidth=1.1, zorder=2)
+            ax.annotate(f"floor {_FLOOR_LABELS.get(m, m)}", (0.0, floor_values[m]),
+                        xycoords=("axes fraction", "data"), xytext=(4, 3), textcoords="offset points",
+                        ha="left", va="bottom", fontsize=9, color=style["color"])
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(float(h.min()), float(h.max()))
+    ax.set_ylim(bottom=shown_floor / 2)
+    if clipped:
+        _mark_zero_level(ax, shown_floor)
+    _label_axes(ax, xlabel, ylabel)
+    ax.legend(loc="upper center", fontsize=9)
+    return fig, ax
+
+
+def plot_battery_floors(
+    names: Sequence[str],
+    errors: Mapping[str, Any],
+    *,
+    floors: Mapping[str, float] | None = None,
+    display_floor: float | None = None,
+    xlabel: str = "relative error at the method's default step",
+) -> tuple[Figure, Axes]:
+    r"""One row per function: the error each method reaches at its default step, beside the floors.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The functions (TeX allowed), one row each, from top to bottom.
+    errors : mapping of str to array
+        Method and its relative error for each function.
+    floors : mapping of str to float, optional
+        Each method's floor, a vertical line in its colour.
+    display_floor : float, optional
+        Errors below it (and errors of 0) are drawn at it, hollow, on a
+        dotted line labelled "0"; by default a tenth of the smallest floor.
+    xlabel : str
+        Label of the horizontal axis.
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    labels = [str(n) for n in names]
+    if not labels:
+        raise ValueError("names must hold at least one function")
+    if not errors:
+        raise ValueError("errors must hold at least one method")
+    methods = list(errors)
+    floor_values = _check_floors(floors, methods)
+    lowest = min(floor_values.values(), default=float(np.finfo(float).eps))
+    shown_floor = lowest / 10 if display_floor is None else check_positive(display_floor, "display_floor")
+    fig, ax = _new_figure(figsize=(7.8, 0.32 * len(labels) + 1.9))
+    y = np.arange(len(labels))[::-1].astype(float)
+    clipped = False
+    for i, m in enumerate(methods):
+        e = check_finite_array(errors[m], f"errors[{m!r}]").ravel()
+        if e.size != len(labels):
+            raise ValueError(f"errors[{m!r}] must hold one error per function ({len(labels)}), got {e.size}")
+        if np.any(e < 0):
+            raise ValueError(f"errors[{m!r}] must be non-negative")
+        shown, low = _floored(e, shown_floor)
+        clipped = clipped or bool(np.any(low))
+        style = _style(i)
+        offset = (i - (len(methods) - 1) / 2) * 0.18
+        ax.plot(shown[~low], y[~low] + offset, linestyle="none", marker=style["marker"], markersize=7,
+                color=style["color"], markeredgecolor=_BLACK, markeredgewidth=0.5, label=_method_label(m), zorder=3)
+        if np.any(low):
+            ax.plot(shown[low], y[low] + offset, linestyle="none", marker=style["marker"], markersize=7,
+                    markerfacecolor="white", markeredgecolor=style["color"], markeredgewidth=1.5, zorder=3,
+                    label=f"{_method_label(m)}: error 0" if not np.any(~low) else "_nolegend_")
+        if m in floor_values:
+            ax.axvline(floor_values[m], color=style["color"], linestyle=(0, (6, 3)), linewidth=1.2, zorder=2,
+                       label=f"floor {_FLOOR_LABELS.get(m, m)}")
+    ax.set_xscale("log")
+    ax.set_yticks(y, labels)
+    ax.set_ylim(-0.7, len(labels) - 0.3)
+    ax.set_xlim(left=shown_floor / 3)
+    ax.grid(axis="y", visible=False)
+    if clipped:
+        _mark_zero_level(ax, shown_floor, axis="x", text="0")
+    _label_axes(ax, xlabel, "")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
+    return fig, ax
+
+
+def plot_gradient_benchmark(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    floors: Mapping[str, float] | None = None,
+    models: Mapping[str, Any] | None = None,
+    display_floor: float | None = None,
+) -> tuple[Figure, np.ndarray]:
+    r"""Cost and accuracy of a gradient against the number of variables :math:`n`, side by side.
+
+    Left: the time of a gradient divided, run by run, by the time of one
+    evaluation of :math:`f` in the same arithmetic (median, with the
+    quartiles as error bars), beside the number of evaluations each method
+    makes (thin dotted lines). Right: the relative error of each method,
+    beside each method's floor.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        From :func:`mvcalc.bench.gradient_benchmark` (or a results file of it):
+        each with ``n``, ``cost``, ``evaluations`` and ``error``.
+    floors : mapping of str to float, optional
+        Each method's floor, a dashed horizontal line in its colour on the right.
+    models : mapping of str to array, optional
+        A predicted error for some methods, one value per row, drawn as a
+        thin grey line on the right.
+    display_floor : float, optional
+        Errors below it (and errors of 0) are drawn at it; by default a tenth of machine epsilon.
+
+    Returns
+    -------
+    fig, axes : Figure, array of two Axes
+    """
+    if not rows:
+        raise ValueError("rows must hold at least one measurement")
+    try:
+        n = np.array([float(r["n"]) for r in rows])
+        methods = list(rows[0]["error"])
+        cost = {m: np.array([[r["cost"][m][k] for k in ("q1", "median", "q3")] for r in rows]) for m in methods}
+        count = {m: np.array([float(r["evaluations"][m]) for r in rows]) for m in methods}
+        error = {m: np.array([float(r["error"][m]) for r in rows]) for m in methods}
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"each row needs n, cost, evaluations and error for every method, as from "
+                         f"gradient_benchmark: missing {exc}") from None
+    if np.any(n < 1):
+        raise ValueError("every n must be at least 1")
+    floor_values = _check_floors(floors, methods)
+    shown_floor = (float(np.finfo(float).eps) / 10 if display_floor is None
+                   else check_positive(display_floor, "display_floor"))
+    fig, axes = _new_figure(1, 2, figsize=(11.0, 4.6))
+    left, right = axes
+    clipped = False
+    for i, m in enumerate(methods):
+        style = _style(i)
+        q1, med, q3 = cost[m].T
+        left.errorbar(n, med, yerr=[med - q1, q3 - med], color=style["color"], linestyle=style["linestyle"],
+                      marker=style["marker"], markersize=5, capsize=2, label=_method_label(m), zorder=3)
+        left.plot(n, count[m], color=style["color"], linestyle=(0, (1, 2)), linewidth=1.2, zorder=2)
+        shown, low = _floored(error[m], shown_floor)
+        clipped = clipped or bool(np.any(low))
+        right.plot(n, shown, color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
+                   markersize=5, label=_method_label(m), zorder=3 + i, linewidth=max(1.0, 2.4 - 0.4 * i))
+        if m in floor_values:
+            right.axhline(floor_values[m], color=style["color"], linestyle=(0, (6, 3)), linewidth=1.0, zorder=1)
+            right.annotate(f"floor {_FLOOR_LABELS.get(m, m)}", (1.0, floor_values[m]),
+                           xycoords=("axes fraction", "data"), xytext=(4, 0), textcoords="offset points",
+                           ha="left", va="center", fontsize=8.5, color=style["color"])
+    for j, (label, values) in enumerate((models or {}).items()):
+        v = check_finite_array(values, f"models[{label!r}]").ravel()
+        if v.size != n.size:
+            raise ValueError(f"models[{label!r}] must hold one value per row ({n.size}), got {v.size}")
+        right.plot(n, v, color=_GREY, linestyle=("--", ":", "-.")[j % 3], linewidth=1.3, label=label, zorder=2)
+    left.plot([], [], color=_GREY, linestyle=(0, (1, 2)), linewidth=1.2,
+              label="dotted: evaluations of $f$\nthe method makes")
+    for ax in axes:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(n.min() / 1.5, n.max() * 1.5)
+    if clipped:
+        right.set_ylim(bottom=shown_floor / 2)
+        _mark_zero_level(right, shown_floor, text="0")
+    _label_axes(left, "number of variables $n$", "time of a gradient / time of one evaluation")
+    _label_axes(right, "number of variables $n$", r"relative error $\|g-\nabla f\|_\infty/\|\nabla f\|_\infty$")
+    left.set_title("(a) cost", loc="left")
+    right.set_title("(b) accuracy", loc="left")
+    left.legend(loc="upper left", fontsize=8.5)
+    right.legend(loc="upper left", fontsize=8.5)
+    return fig, axes
+
+
+def plot_solver_comparison(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    display_floor: float = 1e-32,
+) -> tuple[Figure, np.ndarray]:
+    r"""Solvers side by side on test problems: evaluations of :math:`f`, and distance above the minimum.
+
+    One row per problem, one marker per solver; a hollow marker is a run that
+    reported failure.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        The rows of :func:`mvcalc.optimize.compare_with_scipy`: each with
+        ``problem``, ``method``, ``success``, ``f evals`` and ``f - f*``.
+    display_floor : float, default 1e-32
+        Distances below it (including 0) are drawn at it, on a dotted line
+        labelled "0".
+
+    Returns
+    -------
+    fig, axes : Figure, array of two Axes
+        Left, evaluations of :math:`f`; right, :math:`|f - f^*|`.
+    """
+    if not rows:
+        raise ValueError("rows must hold at least one run")
+    floor = check_positive(display_floor, "display_floor")
+    try:
+        problems = list(dict.fromkeys(str(r["problem"]) for r in rows))
+        methods = list(dict.fromkeys(str(r["method"]) for r in rows))
+        table = {(str(r["problem"]), str(r["method"])): r for r in rows}
+        for r in rows:
+            float(r["f evals"]), float(r["f - f*"]), bool(r["success"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"each row needs problem, method, success, 'f evals' and 'f - f*', as from "
+                         f"compare_with_scipy: {exc!r}") from None
+    fig, axes = _new_figure(1, 2, figsize=(11.0, 0.36 * len(problems) + 2.2), sharey=True)
+    y = np.arange(len(problems))[::-1].astype(float)
+    clipped = False
+    for i, m in enumerate(methods):
+        style = _style(i)
+        offset = (i - (len(methods) - 1) / 2) * 0.16
+        for ax, key in zip(axes, ("f evals", "f - f*")):
+            xs, ys, ok = [], [], []
+            for p, yy in zip(problems, y):
+                r = table.get((p, m))
+                if r is None:
+                    continue
+                value = abs(float(r[key]))
+                if key == "f - f*" and value < floor:
+                    value, clipped = floor, True
+                xs.append(value)
+                ys.append(yy + offset)
+                ok.append(bool(r["success"]))
+            xs_a, ys_a, ok_a = np.array(xs), np.array(ys), np.array(ok, dtype=bool)
+            ax.plot(xs_a[ok_a], ys_a[ok_a], linestyle="none", marker=style["marker"], markersize=7,
+                    color=style["color"], markeredgecolor=_BLACK, markeredgewidth=0.5, zorder=3,
+                    label=m if ax is axes[0] else "_nolegend_")
+            if np.any(~ok_a):
+                ax.plot(xs_a[~ok_a], ys_a[~ok_a], linestyle="none", marker=style["marker"], markersize=7,
+                        markerfacecolor="white", markeredgecolor=style["color"], markeredgewidth=1.5, zorder=3,
+                        label="_nolegend_")
+    axes[0].plot([], [], linestyle="none", marker="o", markersize=7, markerfacecolor="white",
+                 markeredgecolor=_GREY, markeredgewidth=1.5, label="hollow: reported failure")
+    for ax in axes:
+        ax.set_xscale("log")
+        ax.grid(axis="y", visible=False)
+    axes[0].set_yticks(y, problems)
+    axes[0].set_ylim(-0.7, len(problems) - 0.3)
+    if clipped:
+        axes[1].set_xlim(left=floor / 100)
+        _mark_zero_level(axes[1], floor, axis="x", text="0")
+    _label_axes(axes[0], "evaluations of $f$", "")
+    _label_axes(axes[1], r"distance above the minimum $|f - f^*|$", "")
+    axes[0].set_title("(a) cost", loc="left")
+    axes[1].set_title("(b) accuracy", loc="left")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(5, len(labels)), fontsize=9)
+    return fig, axes
+
+
+def _pending_figure(what: str) -> tuple[Figure, Axes]:
+    """A figure that says its data is being measured (only in the copy of the book ``make bench`` builds)."""
+    fig, ax = _new_figure(figsize=(7.8, 1.6))
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, f"{what}: being measured by make bench", ha="center", va="center", transform=ax.transAxes)
+    return fig, ax
+
+
+def plot_book_times(
+    data: Mapping[str, Any] | None,
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> tuple[Figure, Axes]:
+    r"""The book's build and test times, each as a fraction of one clean build.
+
+    Bars, from the top: the clean build (1 by definition), a rebuild with
+    nothing changed, the unit tests, and the execution of each page during the
+    clean build; all in wall-clock seconds divided by the clean build's.
+
+    Parameters
+    ----------
+    data : dict or None
+        The ``data`` of the results file ``book.json`` of ``make bench``:
+        ``clean_build``, ``rebuild`` and ``unit_tests`` (each with ``wall``
+        seconds) and ``execution`` (page to seconds). ``None`` while ``make
+        bench`` measures it (see :func:`mvcalc.bench.read_results_or_pending`)
+        gives a figure that says so.
+    labels : mapping of str to str, optional
+        Names for the pages (by default the page's file name).
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+    """
+    if data is None:
+        return _pending_figure("build and test times")
+    try:
+        clean = check_positive(data["clean_build"]["wall"], "clean_build wall-clock seconds")
+        bars = [("clean build", clean), ("rebuild, nothing changed", float(data["rebuild"]["wall"])),
+                ("unit tests", float(data["unit_tests"]["wall"]))]
+        pages = {str(k): float(v) for k, v in data["execution"].items()}
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"data must be the data of book.json from make bench: missing {exc}") from None
+    names = dict(labels or {})
+    rows = bars + [(f"executing {names.get(p, p.rsplit('/', 1)[-1])}", s) for p, s in pages.items()]
+    fig, ax = _new_figure(figsize=(7.8, 0.34 * len(rows) + 1.4))
+    y = np.arange(len(rows))[::-1].astype(float)
+    for k, ((label, seconds), yy) in enumerate(zip(rows, y)):
+        ratio = seconds / clean
+        colour = PALETTE[0] if k < len(bars) else PALETTE[5]
+        ax.barh(yy, ratio, height=0.7, color=mpl.colors.to_rgba(colour, 0.8), edgecolor=_BLACK, linewidth=0.6,
+                hatch="" if k < len(bars) else "//")
+        ax.annotate(f"{ratio:.3g}", (ratio, yy), xytext=(4, 0), textcoords="offset points", va="center",
+                    fontsize=9)
+    ax.set_yticks(y, [label for label, _ in rows])
+    ax.set_xlim(0, max(1.0, max(s for _, s in rows) / clean) * 1.15)
+    ax.grid(axis="y", visible=False)
+    _label_axes(ax, "wall-clock time / time of a clean build", "")
+    return fig, ax
+
+
+def plot_page_weight(
+    pages: Mapping[str, Mapping[str, float]] | None,
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> tuple[Figure, Axes]:
+    r"""The weight of each page of the built book, side by side: its own HTML and images, and the shared files.
+
+    Parameters
+    ----------
+    pages : mapping of str to dict, or None
+        Page to the bytes of :func:`mvcalc.bench.page_weight` (``html``,
+        ``images``, ``scripts``, ``styles``); ``None`` while ``make bench``
+        measures them gives a figure that says so.
+    labels : mapping of str to str, optional
+        Names for the pages (by default the page's file name).
+
+    Returns
+    -------
+    fig, ax : Figure, Axes
+        Stacked horizontal bars in kB (1000 bytes): HTML, images, then the
+        scripts and stylesheets that every page shares (hatched).
+    """
+    if pages is None:
+        return _pending_figure("page weight")
+    if not pages:
+        raise ValueError("pages must hold at least one page")
+    names = dict(labels or {})
+    parts = [("HTML", ("html",)), ("images", ("images",)), ("scripts and stylesheets (shared)", ("scripts", "styles"))]
+    fig, ax = _new_figure(figsize=(7.8, 0.36 * len(pages) + 1.6))
+    y = np.arange(len(pages))[::-1].astype(float)
+    try:
+        sizes = np.array([[sum(float(w[k]) for k in keys) / 1000 for _, keys in parts] for w in pages.values()])
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"each page needs html, images, scripts and styles in bytes: missing {exc}") from None
+    if np.any(sizes < 0) or not np.all(np.isfinite(sizes)):
+        raise ValueError("page weights must be finite, non-negative byte counts")
+    left = np.zeros(len(pages))
+    for i, (label, _) in enumerate(parts):
+        colour = (PALETTE[0], PALETTE[3], "#bbbbbb")[i]
+        ax.barh(y, sizes[:, i], left=left, height=0.7, color=colour, edgecolor=_BLACK, linewidth=0.5,
+                hatch=("", "..", "//")[i], label=label)
+        left += sizes[:, i]
+    ax.set_yticks(y, [names.get(p, p.rsplit("/", 1)[-1]) for p in pages])
+    ax.grid(axis="y", visible=False)
+    _label_axes(ax, "kB loaded by a browser (uncompressed)", "")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     return fig, ax

@@ -601,3 +601,39 @@ def test_regression_figures_draw_and_validate() -> None:
     with pytest.raises(ValueError, match="at least one model"):
         plotting.plot_likelihood([0.0, 1.0], [0.0, 1.0], 1.0, {})
     plt.close("all")
+
+
+# --------------------------------------------------------------------------
+# Review fixes
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("jac", ["central", "forward", "backward"])
+def test_finite_difference_jacobian_scales_the_covariance_when_sigma_is_unknown(jac: str) -> None:
+    """Without sigma the covariance is s^2 (J^T J)^{-1} whatever the Jacobian (it was once unscaled)."""
+    ds = nist("DanWood")
+    exact = curve_fit(ds.model, ds.x, ds.y, ds.start2)
+    approx = curve_fit(ds.model, ds.x, ds.y, ds.start2, jac=jac, tol=1e-7)
+    assert approx.success
+    np.testing.assert_allclose(approx.stderr, exact.stderr, rtol=1e-5)
+    assert np.min(log_relative_error(approx.stderr, ds.certified_stderr, cap=11)) >= 5
+    popt, pcov = scipy.optimize.curve_fit(ds.model, ds.x, ds.y, p0=ds.start2)
+    np.testing.assert_allclose(approx.stderr, np.sqrt(np.diag(pcov)), rtol=1e-4)
+
+
+def test_gradient_descent_line_search_satisfies_armijo() -> None:
+    """Every accepted step of the line search lowers chi-squared by the Armijo fraction of the slope."""
+    from mvcalc.multivariate import jacobian
+
+    model, x, counts, sigma = heights_problem()
+    fit = curve_fit(model, x, counts, [160.0, 12.0], sigma=sigma, method="gradient-descent", tol=1e-7)
+    assert fit.success and fit.nit > 5
+
+    for k in range(fit.nit):
+        p = fit.path[k]
+        J = jacobian(lambda q: model(x, *q), p, method="complex") / sigma[:, None]
+        g = -2.0 * J.T @ ((counts - model(x, *p)) / sigma)  # the gradient of chi-squared, independently
+        step = fit.path[k + 1] - fit.path[k]
+        gamma = np.linalg.norm(step) / np.linalg.norm(g)
+        np.testing.assert_allclose(step, -gamma * g, rtol=1e-6, atol=1e-12)  # along -grad chi^2
+        assert fit.chi2_path[k + 1] <= fit.chi2_path[k] - 1e-4 * gamma * float(g @ g) * (1 - 1e-9)

@@ -26,6 +26,20 @@ which is maximum likelihood when the errors are independent and Gaussian.
   and count the certified digits reached;
 - :func:`log_relative_error` (from :mod:`mvcalc.datasets`) counts them.
 
+Gradient descent in :func:`curve_fit` reuses the Armijo line search of
+:func:`mvcalc.optimize.armijo_backtracking`, but not
+:func:`mvcalc.optimize.gradient_descent` itself, for three reasons. Its stopping
+test is the absolute gradient norm :math:`\|\nabla f\| \le` ``tol``, which
+depends on the units of :math:`\chi^2` and of the parameters and cannot be
+replaced, while every method of :func:`curve_fit` must stop on the same
+scale-free test (the Gauss-Newton distance of :func:`gauss_newton_distance`),
+so that their iteration counts, paths and ``success`` mean the same thing. It
+sees only the scalar :math:`\chi^2` and its gradient, while the stopping test
+and the covariance need the residuals and the Jacobian at every iterate. And
+with a fixed step that is too large it runs on until ``maxiter`` or an
+overflow, while :func:`curve_fit` stops as soon as :math:`\chi^2` has stayed
+above its lowest value for 20 steps.
+
 Uncertainties follow one rule throughout. When ``sigma`` is given, it is the
 absolute standard deviation of each :math:`y_i` and the covariance of the
 parameters is :math:`(\mathbf J^{\mathsf T}\mathbf W\mathbf J)^{-1}` with
@@ -50,6 +64,7 @@ from ._validation import check_callable, check_choice, check_finite_array, check
 from .datasets import NistDataset, log_relative_error, nist
 from .derivatives import EPS, METHODS
 from .multivariate import jacobian
+from .optimize import armijo_backtracking
 
 __all__ = [
     "CURVE_FIT_METHODS",
@@ -701,8 +716,8 @@ def curve_fit(
     which keeps it from leaping onto a plateau of :math:`\chi^2`. Near the
     minimum, where changes of :math:`\chi^2` fall below its rounding error,
     it takes plain Gauss-Newton steps. Gradient descent takes
-    :math:`\gamma` from a backtracking (Armijo) line search unless ``step``
-    fixes it. Linear systems are solved by QR, never by forming
+    :math:`\gamma` from a backtracking (Armijo) line search,
+    :func:`mvcalc.optimize.armijo_backtracking`, unless ``step`` fixes it. Linear systems are solved by QR, never by forming
     :math:`\mathbf J^{\mathsf T}\mathbf J`.
 
     Every method stops with ``success=True`` when the Gauss-Newton step, an
@@ -848,7 +863,7 @@ def curve_fit(
         digits = {"central": 10, "forward": 8, "backward": 8}[jac]
         message += (f" (with a {jac}-difference Jacobian, accurate to about {digits} digits, "
                     "the test is only as accurate as the Jacobian)")
-    elif sigma is None:
+    if sigma is None:
         cov = cov * (chi2 / dof) if dof > 0 else np.full((npar, npar), np.nan)
     stderr = np.sqrt(np.abs(np.diag(cov)))
     return OptimizeResult(
@@ -1005,6 +1020,8 @@ def _gauss_newton(fit: _Fit, tol: float, maxiter: int, step: float | None) -> tu
 
 
 def _gradient_descent(fit: _Fit, tol: float, maxiter: int, step: float | None) -> tuple[int, str]:
+    # Not mvcalc.optimize.gradient_descent, whose stopping test |grad f| <= tol cannot be
+    # replaced (see the module docstring); its line search, armijo_backtracking, is reused.
     gamma = step if step is not None else 1.0 / max(2.0 * float(np.sum(fit.J**2)), 1e-300)
     best, rises = fit.chi2, 0
     for _ in range(maxiter):
@@ -1015,15 +1032,20 @@ def _gradient_descent(fit: _Fit, tol: float, maxiter: int, step: float | None) -
         grad = -2.0 * fit.J.T @ fit.r
         gg = float(grad @ grad)
         if step is None:
-            # backtracking: try twice the last step, halve until chi-squared falls enough
-            gamma *= 2.0
-            while True:
-                r_new = fit.residuals(p - gamma * grad)
-                if r_new is not None and float(r_new @ r_new) <= chi2 - 1e-4 * gamma * gg:
-                    break
-                gamma /= 2.0
-                if np.all(p - gamma * grad == p):  # the step no longer changes any parameter
-                    return 0, "stopped: the line search found no lower chi-squared, yet not at a minimum"
+            if not gg > 0:
+                return 0, "stopped: the gradient is zero, yet the Gauss-Newton step is not: the Jacobian is singular"
+            # Armijo backtracking from twice the last step; the residuals of the
+            # accepted trial are kept, so that no evaluation is repeated
+            tried: dict[str, np.ndarray | None] = {}
+
+            def phi(t: float) -> float:
+                tried["r"] = r_t = fit.residuals(p - t * grad)
+                return np.inf if r_t is None else float(r_t @ r_t)
+
+            found, _, _ = armijo_backtracking(phi, chi2, -gg, 2.0 * gamma)
+            if found is None:
+                return 0, "stopped: the line search found no lower chi-squared, yet not at a minimum"
+            gamma, r_new = found, tried["r"]
         else:
             r_new = fit.residuals(p - gamma * grad)
             if r_new is None:

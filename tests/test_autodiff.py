@@ -19,7 +19,7 @@ import sympy as sp
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from mvcalc.autodiff import Dual, Value, derivative, grad, grad_forward, time_gradients, value_and_grad
+from mvcalc.autodiff import Dual, Value, best_time, derivative, grad, grad_forward, time_gradients, value_and_grad
 from mvcalc.multivariate import gradient
 
 SYMBOLS = sp.symbols("x0:5", real=True)
@@ -606,6 +606,37 @@ def test_time_gradients() -> None:
     with pytest.raises(ValueError, match="non-empty 1-D array"):
         time_gradients(np.sum, np.ones((2, 2)))
 
+
+
+def test_best_time_repeats_fast_jobs_and_divides() -> None:
+    # A fake clock: every call of the job "takes" 10 microseconds. One call is
+    # far below min_seconds, so a run must call the job many times and report
+    # the time of one call, not of the run (nor of a single noisy call).
+    now, calls = [0.0], [0]
+
+    def job() -> None:
+        now[0] += 1e-5
+        calls[0] += 1
+
+    t = best_time(job, repeat=3, min_seconds=1e-3, timer=lambda: now[0])
+    assert t == pytest.approx(1e-5, rel=1e-9)
+    assert calls[0] >= 3 * 100  # 3 runs of at least 1 ms each, after the calibration
+
+    # a job longer than min_seconds is timed once per run
+    now[0], calls[0] = 0.0, 0
+
+    def slow() -> None:
+        now[0] += 2e-3
+        calls[0] += 1
+
+    assert best_time(slow, repeat=2, min_seconds=1e-3, timer=lambda: now[0]) == pytest.approx(2e-3)
+    assert calls[0] == 1 + 2  # one calibration call, then one call per run
+    with pytest.raises(ValueError, match="repeat must be an integer of at least 1"):
+        best_time(job, repeat=0)
+    with pytest.raises(ValueError, match="min_seconds must be a number"):
+        best_time(job, min_seconds=-1.0)
+    with pytest.raises(TypeError, match="job"):
+        best_time(3.0)  # type: ignore[arg-type]
 
 # --- the chapter's figure helpers for autodiff (mvcalc.plotting, chapter 3 section) ---
 

@@ -410,8 +410,9 @@ def cost(params: Params, X: Any, Y: Any, *, activation: str = "sigmoid") -> floa
 def backward(params: Params, cache: Cache, Y: Any) -> Params:
     r"""Gradients of the cost with respect to every weight and bias, by backpropagation.
 
-    With :math:`\boldsymbol\Delta^{(l)} = \partial C/\partial\mathbf Z^{(l)}`
-    (one row :math:`\boldsymbol\delta^{(l)\mathsf T}` per sample),
+    With :math:`\boldsymbol\Delta^{(l)} = \partial C/\partial\mathbf Z^{(l)}`, of shape
+    ``(N, n_l)``, whose row :math:`k` is :math:`\frac1N\boldsymbol\delta^{(l)\mathsf T}_k`
+    (the error of sample :math:`k`, weighted by its share of the mean),
 
     .. math::
 
@@ -570,7 +571,7 @@ def gradient_check(
 def layer_gradient_norms(params: Params, X: Any, Y: Any, *, activation: str = "sigmoid") -> np.ndarray:
     r"""The size :math:`\lVert \partial C/\partial\mathbf b^{(l)}\rVert` of the gradient at each layer.
 
-    Since :math:`\partial C/\partial\mathbf b^{(l)} = \sum_k\boldsymbol\delta^{(l)}_k`,
+    Since :math:`\partial C/\partial\mathbf b^{(l)} = \frac1N\sum_k\boldsymbol\delta^{(l)}_k`,
     this measures how fast layer :math:`l` learns; with sigmoids it typically
     shrinks towards the input (the vanishing gradient).
 

@@ -816,11 +816,15 @@ def test_chapter_2_figures(plotting_agg):
     _white_and_labelled(fig, axes)
     # the tangents' slopes are the partial derivatives 2x + y and x + 6y
     assert "slope 2.8" in axes[1].get_lines()[1].get_label() and "slope 5.8" in axes[2].get_lines()[1].get_label()
-    fig, ax = plotting.plot_gradient_field(q, (-2, 2), (-2, 2), point=(1.0, 0.8))
+    fig, ax = plotting.plot_gradient_field(q, (-2, 2), (-2, 2), point=(1.0, 0.8), symbol="q")
     _white_and_labelled(fig, ax)
-    fig, ax = plotting.plot_directional_derivative(q, (1.0, 0.8))
+    labels = [line.get_label() for line in ax.get_lines()]
+    # the contour through the point is drawn and named by its level, q(1, 0.8) = 3.72
+    assert any("q = 3.72" in label for label in labels) and any(r"\nabla q" in label for label in labels)
+    fig, ax = plotting.plot_directional_derivative(q, (1.0, 0.8), symbol="q")
     _white_and_labelled(fig, ax)
     assert any("64" in line.get_label() for line in ax.get_lines())  # the gradient's direction, in degrees
+    assert all(r"\nabla f" not in line.get_label() for line in ax.get_lines())
     fig, axes = plotting.plot_polar_grid()
     _white_and_labelled(fig, axes)
     fig, axes = plotting.plot_quadratic_surfaces({"bowl": np.eye(2), "saddle": np.diag([1.0, -1.0])})
@@ -829,6 +833,7 @@ def test_chapter_2_figures(plotting_agg):
     fig, axes = plotting.plot_sandpit(games, n=41, connect=False)
     _white_and_labelled(fig, axes)
     assert "found in" in axes[0].get_title()
+    assert len(fig.axes) == 2 * len(games)  # each pit on its own colour scale, with its own colour bar
     fig, ax = plotting.plot_strategy_comparison({"a": [1, 2, np.inf], "b": [5, np.nan, 7]}, max_probes=10)
     _white_and_labelled(fig, ax)
     steps = ax.get_lines()[0].get_ydata()

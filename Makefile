@@ -40,7 +40,7 @@ TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-reco
 CFFCONVERT_WHEEL := _build/cffconvert/cffconvert-2.0.0-py3-none-any.whl
 CFFCONVERT_SHA256 := 573c825e4e16173d99396dc956bd22ff5d4f84215cc16b6ab05299124f5373bb
 
-.PHONY: help venv book test unit nbval site-check browser execution-key serve clean distclean lock mathjax pdf tex pdf-check
+.PHONY: help venv book test unit nbval site-check browser execution-key serve clean distclean lock mathjax pdf tex pdf-check readme-figure
 
 help:
 	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
@@ -156,6 +156,10 @@ serve:
 	@test -f _build/html/index.html || { echo "No site yet: run 'make book' first."; exit 1; }
 	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+# The README's figure, drawn by mvcalc (tools/readme_figure.py).
+readme-figure: $(STAMP)
+	$(PY) tools/readme_figure.py
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

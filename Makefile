@@ -10,6 +10,7 @@
 #   make serve   serve _build/html on http://127.0.0.1:$(PORT)/
 #   make clean   remove _build (keep .venv);  make distclean  remove .venv too
 #   make lock    regenerate requirements.txt from requirements.in
+#   make bench   measure accuracy and cost for the appendix: bench/results/*.json
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -22,6 +23,8 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 
 CHAPTERS := $(sort $(wildcard book/[0-9][0-9]-*.md))
+# Every page that executes: the chapters and the appendices.
+NOTEBOOKS := $(CHAPTERS) $(sort $(wildcard book/appendix-*.md))
 MATHJAX := _build/mathjax/mathjax/tex-chtml.js
 EXEC_KEY := _build/.execution-key
 # The book is built with Sphinx warnings as errors and nitpicky references.
@@ -40,10 +43,10 @@ TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-reco
 CFFCONVERT_WHEEL := _build/cffconvert/cffconvert-2.0.0-py3-none-any.whl
 CFFCONVERT_SHA256 := 573c825e4e16173d99396dc956bd22ff5d4f84215cc16b6ab05299124f5373bb
 
-.PHONY: help venv book test unit nbval site-check browser execution-key serve clean distclean lock mathjax pdf tex pdf-check readme-figure
+.PHONY: help venv book test unit nbval site-check browser execution-key serve clean distclean lock mathjax pdf tex pdf-check readme-figure bench
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- environment --------------------------------------------------------------
 $(STAMP): requirements.txt pyproject.toml
@@ -67,12 +70,13 @@ mathjax: $(MATHJAX)
 
 # --- the book -------------------------------------------------------------------
 # myst-nb's execution cache keys on the cells' text only. The chapters also
-# depend on mvcalc, its data, the book's extension and the pinned stack, so when any of those change
+# depend on mvcalc, its data, the book's extension, the pinned stack and the
+# results files of `make bench` that the appendix reads, so when any of those change
 # the cache and the parsed pages are thrown away and every chapter re-executes.
 # An unchanged rebuild stays fast.
 execution-key:
 	@mkdir -p _build
-	@key=$$( { find code/mvcalc book/_ext -type f ! -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum; \
+	@key=$$( { find code/mvcalc book/_ext $$(test -d bench/results && echo bench/results) -type f ! -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum; \
 	          sha256sum requirements.txt pyproject.toml _config.yml; } | sha256sum | cut -c1-64); \
 	if [ "$$(cat $(EXEC_KEY) 2>/dev/null)" != "$$key" ]; then \
 	  echo "mvcalc, its data or the pins changed: re-executing every chapter"; \
@@ -139,7 +143,7 @@ unit: $(STAMP) $(CFFCONVERT_WHEEL)
 	$(PY) -m pytest --ignore=tests/site --ignore=tests/browser
 
 nbval: $(STAMP)
-	$(PY) tools/run_nbval.py $(CHAPTERS)
+	$(PY) tools/run_nbval.py $(NOTEBOOKS)
 
 site-check: $(STAMP) $(MATHJAX) browser
 	$(PY) -m pytest tests/site tests/browser
@@ -156,6 +160,11 @@ serve:
 	@test -f _build/html/index.html || { echo "No site yet: run 'make book' first."; exit 1; }
 	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+# The measurements the appendix cannot make live (tools/bench.py): a few
+# minutes. tests/test_bench.py fails when a file they measured has changed since.
+bench: $(STAMP) $(MATHJAX) $(CFFCONVERT_WHEEL)
+	$(PY) tools/bench.py
 
 # The README's figure, drawn by mvcalc (tools/readme_figure.py).
 readme-figure: $(STAMP)

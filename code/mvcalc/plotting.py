@@ -3497,7 +3497,7 @@ def plot_battery_floors(
         if np.any(low):
             ax.plot(shown[low], y[low] + offset, linestyle="none", marker=style["marker"], markersize=7,
                     markerfacecolor="white", markeredgecolor=style["color"], markeredgewidth=1.5, zorder=3,
-                    label=f"{_method_label(m)}: error 0" if not np.any(~low) else "_nolegend_")
+                    label=_method_label(m) if not np.any(~low) else "_nolegend_")
         if m in floor_values:
             ax.axvline(floor_values[m], color=style["color"], linestyle=(0, (6, 3)), linewidth=1.2, zorder=2,
                        label=f"floor {_FLOOR_LABELS.get(m, m)}")
@@ -3508,6 +3508,8 @@ def plot_battery_floors(
     ax.grid(axis="y", visible=False)
     if clipped:
         _mark_zero_level(ax, shown_floor, axis="x", text="0")
+        ax.plot([], [], linestyle="none", marker="o", markersize=7, markerfacecolor="white",
+                markeredgecolor=_GREY, markeredgewidth=1.5, label="hollow: error 0")
     _label_axes(ax, xlabel, "")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     return fig, ax
@@ -3583,9 +3585,10 @@ def plot_gradient_benchmark(
         v = check_finite_array(values, f"models[{label!r}]").ravel()
         if v.size != n.size:
             raise ValueError(f"models[{label!r}] must hold one value per row ({n.size}), got {v.size}")
-        right.plot(n, v, color=_GREY, linestyle=("--", ":", "-.")[j % 3], linewidth=1.3, label=label, zorder=2)
+        right.plot(n, v, color=_GREY, linestyle=("--", "-.", (0, (6, 2, 1, 2)))[j % 3], linewidth=1.3, label=label,
+                   zorder=2)
     left.plot([], [], color=_GREY, linestyle=(0, (1, 2)), linewidth=1.2,
-              label="dotted: evaluations of $f$\nthe method makes")
+              label="(a) dotted: evaluations of $f$ made")
     for ax in axes:
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -3597,8 +3600,12 @@ def plot_gradient_benchmark(
     _label_axes(right, "number of variables $n$", r"relative error $\|g-\nabla f\|_\infty/\|\nabla f\|_\infty$")
     left.set_title("(a) cost", loc="left")
     right.set_title("(b) accuracy", loc="left")
-    left.legend(loc="upper left", fontsize=8.5)
-    right.legend(loc="upper left", fontsize=8.5)
+    # one legend for both panels, below them, where it hides no data
+    entries: dict[str, Any] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            entries.setdefault(label, handle)
+    fig.legend(list(entries.values()), list(entries), loc="outside lower center", ncol=4, fontsize=9)
     return fig, axes
 
 

@@ -364,3 +364,16 @@ def test_fit_error_v_validation() -> None:
         fit_error_v(hs, np.where(hs < 1e-9, 0.0, errors), **arms)
     with pytest.raises(ValueError, match="parallel"):
         fit_error_v(hs, hs, **arms)
+
+
+@pytest.mark.parametrize("method", ["forward", "backward", "central"])
+def test_a_step_lost_in_rounding_is_an_error_not_nan(method: str) -> None:
+    # At x = 3 the doubles are 4.4e-16 apart: 3 + 1e-16 == 3, so the quotient would be 0/0.
+    assert 3.0 + 1e-16 == 3.0
+    with pytest.raises(ValueError, match=r"lost in rounding at x = 3\.0.*spacing of doubles at x, 4\.44e-16"):
+        derivative(np.sin, 3.0, h=1e-16, method=method)
+    with pytest.raises(ValueError, match=r"lost in rounding at x = 3\.0"):
+        derivative(np.sin, np.array([0.5, 3.0]), h=1e-16, method=method)
+    # One spacing is enough to be representable, and the complex step needs none.
+    assert np.isfinite(derivative(np.sin, 3.0, h=np.spacing(3.0), method=method))
+    assert derivative(np.sin, 3.0, h=1e-16, method="complex") == pytest.approx(np.cos(3.0), rel=1e-15)

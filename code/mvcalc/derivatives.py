@@ -165,8 +165,9 @@ def derivative(
         complex input with ``method="complex"``.
     ValueError
         If ``method`` is unknown, ``x`` or ``h`` is not finite, ``h <= 0``,
-        ``f`` returns a non-finite value, or ``f`` discards the imaginary part
-        of a complex input.
+        ``h`` is so small that :math:`x + h` rounds to :math:`x` (a finite
+        difference would be 0/0), ``f`` returns a non-finite value, or ``f``
+        discards the imaginary part of a complex input.
 
     Examples
     --------
@@ -210,6 +211,16 @@ def derivative(
         # Use the representable step (x + h) - x, so that the divisor is exact.
         xp = xa + step
         xm = xa - step
+        lost = (xp == xa) if method == "forward" else (xm == xa) if method == "backward" else (xp == xm)
+        if np.any(lost):
+            where = np.unravel_index(np.argmax(lost), lost.shape) if lost.ndim else ()
+            at, tiny = float(xa[where]), float(step[where])
+            raise ValueError(
+                f"the step h = {tiny:.3g} is lost in rounding at x = {at!r} (x + h == x in "
+                "double precision, so the difference quotient would be 0/0); use a step of "
+                f"at least the spacing of doubles at x, {np.spacing(abs(at)):.3g}, or h=None "
+                "for the optimal step"
+            )
         fx = _evaluate(f, xa, args) if f0 is None and method != "central" else np.asarray(f0)
         if method == "forward":
             fp = _evaluate(f, xp, args)

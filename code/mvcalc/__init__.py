@@ -18,6 +18,8 @@ from it rather than defining code of its own:
 - :mod:`mvcalc.regression`: chi-squared, linear and nonlinear least squares
   (chapter 6); :mod:`mvcalc.datasets`: the NIST Statistical Reference Datasets.
 - :mod:`mvcalc.plotting`: the book's figure style and figure helpers.
+- :mod:`mvcalc.bench`: measurements of accuracy and cost, with their spread
+  and the machine they were made on (the appendix).
 
 Numbers of the book's own types (``Dual``, ``Value``, ``Jet``) go through numpy
 functions by the dispatch in ``mvcalc._ufuncs``; input checks shared by every

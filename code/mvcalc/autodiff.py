@@ -28,7 +28,7 @@ by the chain rule,
 so the whole gradient of a scalar :math:`y` costs one backward pass, however
 many inputs there are (:class:`Value`, :func:`grad`).
 
-Both number types subclass :class:`mvcalc._ufuncs.UfuncMixin`, so a function
+Both number types subclass ``UfuncMixin`` of the private module ``mvcalc._ufuncs``, so a function
 written once with numpy runs unchanged on floats, on :class:`Dual` numbers and
 on :class:`Value` nodes:
 

@@ -202,7 +202,7 @@ class Timing:
         return cls(d["times"], d.get("number", 1))
 
 
-#: The clocks a timing can read: ``"cpu"``, the processor time of this process
+#: The clocks a timing can read. ``"cpu"``, the processor time of this process
 #: (:func:`time.process_time`), which other programs competing for the machine
 #: do not inflate; ``"wall"``, the elapsed time (:func:`time.perf_counter`).
 TIMERS: tuple[str, ...] = ("cpu", "wall")

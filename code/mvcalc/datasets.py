@@ -16,7 +16,8 @@ everything from the file itself, taking the line ranges from the file's
 of each problem is written here as a Python function of ``(x, *params)`` with
 numpy functions, so that it also accepts complex parameters (which the
 complex-step Jacobian of :func:`mvcalc.regression.curve_fit` needs), and its
-equation as printed by NIST is kept in :attr:`NistDataset.equation`.
+equation as printed by NIST is kept in the attribute ``equation`` of
+:class:`NistDataset`.
 
 The accuracy of an estimate :math:`q` of a certified value :math:`c` is
 measured by the *log relative error*, roughly its number of correct
@@ -397,7 +398,7 @@ class NistDataset:
         dict
             ``"params"``: the LRE of each parameter; ``"min"``: the smallest
             of them; ``"rss"``: the LRE of the residual sum of squares. Each
-            is capped at :attr:`certified_digits`.
+            is capped at ``certified_digits``.
         """
         p = _finite(params, "params").ravel()
         if p.size != self.n_params:

@@ -7,14 +7,14 @@ All finite-difference formulas approximate :math:`f'(x)` from a few values of
 neglected terms of the Taylor series) and in their *round-off error* (from
 subtracting two nearly equal floating-point numbers):
 
-================  ==========================================  ==============  ==========================
-method            formula                                     truncation      best step :math:`h`
-================  ==========================================  ==============  ==========================
-``"forward"``     :math:`\frac{f(x+h)-f(x)}{h}`               :math:`O(h)`    :math:`\sqrt{\varepsilon}`
-``"backward"``    :math:`\frac{f(x)-f(x-h)}{h}`               :math:`O(h)`    :math:`\sqrt{\varepsilon}`
-``"central"``     :math:`\frac{f(x+h)-f(x-h)}{2h}`            :math:`O(h^2)`  :math:`\varepsilon^{1/3}`
-``"complex"``     :math:`\frac{\operatorname{Im} f(x+ih)}{h}` :math:`O(h^2)`  any tiny :math:`h`
-================  ==========================================  ==============  ==========================
+================  ===========================================  ==============  ==========================
+method            formula                                      truncation      best step :math:`h`
+================  ===========================================  ==============  ==========================
+``"forward"``     :math:`\frac{f(x+h)-f(x)}{h}`                :math:`O(h)`    :math:`\sqrt{\varepsilon}`
+``"backward"``    :math:`\frac{f(x)-f(x-h)}{h}`                :math:`O(h)`    :math:`\sqrt{\varepsilon}`
+``"central"``     :math:`\frac{f(x+h)-f(x-h)}{2h}`             :math:`O(h^2)`  :math:`\varepsilon^{1/3}`
+``"complex"``     :math:`\frac{\operatorname{Im} f(x+ih)}{h}`  :math:`O(h^2)`  any tiny :math:`h`
+================  ===========================================  ==============  ==========================
 
 Here :math:`\varepsilon = 2^{-52} \approx 2.2\times10^{-16}` is the machine
 epsilon of double precision, and the best steps are scaled by
@@ -32,6 +32,8 @@ import numpy as np
 from ._validation import check_callable, check_choice, check_finite_array, check_positive
 
 __all__ = [
+    "COMPLEX_STEP",
+    "EPS",
     "METHODS",
     "ErrorV",
     "derivative",
@@ -48,7 +50,7 @@ METHODS: tuple[str, ...] = ("forward", "backward", "central", "complex")
 #: Machine epsilon of IEEE double precision, :math:`2^{-52}`.
 EPS: float = float(np.finfo(float).eps)
 
-#: Step of the complex-step method: tiny, since it suffers no cancellation.
+#: Step of the complex-step method, tiny since it suffers no cancellation.
 COMPLEX_STEP: float = 1e-20
 
 
@@ -67,7 +69,8 @@ def optimal_step(method: str, x: float | np.ndarray = 1.0) -> float | np.ndarray
 
         h_\text{forward} = h_\text{backward} = \sqrt{\varepsilon}\,\max(1,|x|),
         \qquad h_\text{central} = \varepsilon^{1/3}\,\max(1,|x|),
-        \qquad h_\text{complex} = 10^{-20}\,\max(1,|x|).
+        \\
+        h_\text{complex} = 10^{-20}\,\max(1,|x|).
 
     Parameters
     ----------
@@ -123,7 +126,8 @@ def derivative(
     .. math::
 
         \text{forward: } \frac{f(x+h)-f(x)}{h}, \quad
-        \text{backward: } \frac{f(x)-f(x-h)}{h}, \quad
+        \text{backward: } \frac{f(x)-f(x-h)}{h},
+        \\
         \text{central: } \frac{f(x+h)-f(x-h)}{2h}, \quad
         \text{complex: } \frac{\operatorname{Im} f(x+ih)}{h}.
 

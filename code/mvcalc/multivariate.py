@@ -1034,7 +1034,7 @@ class Sandpit:
 
     @property
     def finished(self) -> bool:
-        """Whether the game is over: won, or no probes left."""
+        """Whether the game is over, won or with no probes left."""
         return self.found or self.probes_left == 0
 
     @property

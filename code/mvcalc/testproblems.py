@@ -28,7 +28,7 @@ and return plain numpy arrays, so the same problem can be handed to
 >>> bool(res.success), np.round(res.x, 6)
 (True, array([1., 1.]))
 
-The numbers in :attr:`Problem.number` are those of the paper, which lists 35
+The numbers in ``Problem.number`` are those of the paper, which lists 35
 problems; this module holds the small ones with closed-form data.
 
 Reference: J. J. Moré, B. S. Garbow and K. E. Hillstrom, "Testing

@@ -44,9 +44,14 @@ SHOTS = Path(os.environ.get("MVCALC_SCREENSHOTS", ROOT / "_build" / "screenshots
 MODES = ("light", "dark")
 
 
+def _toc_files(entries: list[dict]) -> list[str]:
+    """The files of toc entries in reading order, with their sections (the API reference's modules)."""
+    return [f for e in entries for f in [e["file"], *_toc_files(e.get("sections", []))]]
+
+
 def _pages() -> list[str]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [toc["root"]] + [f for part in toc["parts"] for f in _toc_files(part["chapters"])]
 
 
 # The relative luminance of a CSS colour (WCAG 2), of the page's background

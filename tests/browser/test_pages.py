@@ -19,9 +19,14 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def _toc_files(entries: list[dict]) -> list[str]:
+    """The files of toc entries in reading order, with their sections (the API reference's modules)."""
+    return [f for e in entries for f in [e["file"], *_toc_files(e.get("sections", []))]]
+
+
 def _pages() -> list[str]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [toc["root"]] + [f for part in toc["parts"] for f in _toc_files(part["chapters"])]
 
 
 @pytest.mark.parametrize("page_name", _pages() + ["search", "genindex"])

@@ -29,12 +29,21 @@ if not (HTML / "index.html").exists():
     pytest.fail(f"no built site in {HTML}: run 'make book' first", pytrace=False)
 
 
+def _toc_files(entries: list[dict]) -> list[str]:
+    """The files of toc entries in reading order, with their sections (the API reference's modules)."""
+    return [f for e in entries for f in [e["file"], *_toc_files(e.get("sections", []))]]
+
+
 def _toc_pages() -> list[str]:
     toc = yaml.safe_load(TOC.read_text())
-    files = [toc["root"]] + [c["file"] for p in toc["parts"] for c in p["chapters"]]
+    files = [toc["root"]] + [f for p in toc["parts"] for f in _toc_files(p["chapters"])]
     return files
 
 
+# Every page gets the general checks (no traceback, no raw TeX, links, alt
+# text, valid HTML); the chapters, and only they, also get the chapter checks
+# (figures, numbered equations, exercises, citation, downloads), which the
+# reference pages (notation, glossary, API reference, bibliography) do not have.
 PAGES = _toc_pages()
 CHAPTERS = [p for p in PAGES if re.match(r"book/\d\d-", p)]
 
@@ -50,9 +59,13 @@ def article(page: str) -> BeautifulSoup:
 
 
 def prose_text(node) -> str:
-    """Text of a page outside code, math and scripts: what a reader reads as prose."""
+    """Text of a page outside code, math and scripts: what a reader reads as prose.
+
+    The signatures of the API reference (``dt.sig``) are code too: a default
+    value may be a matplotlib label such as ``'step size $h$'``.
+    """
     node = BeautifulSoup(str(node), "html.parser")
-    for tag in node.select("script, style, pre, code, .math, .highlight, .cell_input"):
+    for tag in node.select("script, style, pre, code, .math, .highlight, .cell_input, .sig"):
         tag.decompose()
     return node.get_text(" ")
 

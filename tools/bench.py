@@ -140,6 +140,11 @@ def working_tree_files(root: Path) -> list[str]:
     )
 
 
+def toc_files(entries: list[dict]) -> list[str]:
+    """The files of toc entries in reading order, with their sections (the API reference's modules)."""
+    return [f for e in entries for f in [e["file"], *toc_files(e.get("sections", []))]]
+
+
 def book_inputs(files: list[str]) -> list[str]:
     return [f for f in files
             if (f in BOOK_FILES or any(f.startswith(d + "/") for d in BOOK_FOLDERS))
@@ -226,7 +231,7 @@ def measure_book(keep: bool, toc: Path | None = None) -> Path:
             if key == "unit_tests":
                 steps[key]["summary"] = pytest_summary(logfile)
         toc = yaml.safe_load((repo / "_toc.yml").read_text())
-        pages = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+        pages = [toc["root"]] + [f for part in toc["parts"] for f in toc_files(part["chapters"])]
         html = repo / "_build" / "html"
         weights = {page: bench.page_weight(html, page) for page in pages}
         site = sum(p.stat().st_size for p in html.rglob("*") if p.is_file())

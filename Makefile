@@ -23,8 +23,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
-# Performance runs of each page and form factor for `make bench-site` (median reported).
-RUNS ?= 3
+# Runs of each page and form factor for `make bench-site` (the median is reported):
+# one takes 25-30 minutes on a busy 2-core machine, each more about 20.
+RUNS ?= 1
 
 CHAPTERS := $(sort $(wildcard book/[0-9][0-9]-*.md))
 # Every page that executes: the chapters and the appendices.

@@ -191,10 +191,12 @@ def test_summarise_report_keeps_scores_bytes_and_failing_audits() -> None:
 
 def test_the_table_gives_medians_and_ratios_to_the_stock_median() -> None:
     def runs(perfs, desktop, a11y, kib):
-        mob = [bench_site.summarise_report(_lhr(p / 100, weight_bytes=kib * 1024)) for p in perfs]
+        # the first mobile run has every category, the others performance alone
+        mob = [bench_site.summarise_report(_lhr(p / 100, a11y=a11y / 100 if i == 0 else None, weight_bytes=kib * 1024)) for i, p in enumerate(perfs)]
+        for run in mob[:1]:
+            run["scores"].update({"best-practices": 100, "seo": 100})
         desk = [bench_site.summarise_report(_lhr(p / 100)) for p in desktop]
-        aud = [{"scores": {"accessibility": a11y, "best-practices": 100, "seo": 100}, "failing": {}, "bytes": None}]
-        return {"mobile": mob, "desktop": desk, "audits": aud}
+        return {"mobile": mob, "desktop": desk}
 
     book = {"intro": bench_site.page_figures(runs([95, 91, 99], [100, 100, 98], 100, 900))}
     book["01-ch"] = bench_site.page_figures(runs([40, 80, 60], [90, 90, 90], 96, 3000))
@@ -226,15 +228,31 @@ def test_failing_audits_say_where_and_how_often() -> None:
     assert bench_site.format_failures([]) == "No audit fails on any page of the book."
 
 
-def test_runs_are_interleaved_and_named_by_page_kind_and_run(tmp_path: Path) -> None:
+def test_an_audit_failing_everywhere_alike_is_one_line_with_an_example() -> None:
+    lhr = _lhr(0.9, a11y=0.9, failing=[("errors-in-console", "accessibility", 1, 0, "binary")])
+    lhr["audits"]["errors-in-console"]["details"] = {"items": [
+        {"description": "Failed to load resource: 404", "sourceLocation": {"url": "http://127.0.0.1:5123/favicon.ico"}}]}
+    run = bench_site.summarise_report(lhr)
+    book = {page: {"mobile": [run]} for page in ("intro", "01-ch")}
+    text = bench_site.format_failures(bench_site.failing_audits(book), ["intro", "01-ch"])
+    assert text.splitlines()[-1] == (
+        "- `errors-in-console` Errors-In-Console [weight 1]: every page (e.g. `/favicon.ico: Failed to load resource: 404`)")
+    # on some of the pages only, each is named
+    assert ": intro (e.g." in bench_site.format_failures(bench_site.failing_audits({"intro": book["intro"]}), ["intro", "01-ch"])
+
+
+def test_runs_are_interleaved_and_named_by_page_form_factor_and_run(tmp_path: Path) -> None:
     jobs = bench_site.plan_jobs([("book", "http://h/", [("intro", "book/intro.html")]), ("stock", "http://s/", [("intro", "intro.html")])],
-                                runs=3, audit_runs=1, reports=tmp_path)
-    assert [str(j) for j in jobs[:4]] == ["book intro mobile run 1", "book intro desktop run 1", "book intro audits run 1", "stock intro mobile run 1"]
-    assert len(jobs) == 2 * (3 + 3 + 1)
+                                runs=3, reports=tmp_path)
+    assert [str(j) for j in jobs[:5]] == ["book intro mobile run 1", "book intro desktop run 1", "stock intro mobile run 1",
+                                          "stock intro desktop run 1", "book intro mobile run 2"]
+    assert len(jobs) == 2 * 2 * 3
     assert len({j.output for j in jobs}) == len(jobs)
-    assert jobs[0].spec() == {"id": 0, "url": "http://h/book/intro.html", "formFactor": "mobile", "categories": ["performance"],
+    assert jobs[0].spec() == {"id": 0, "url": "http://h/book/intro.html", "formFactor": "mobile",
+                              "categories": ["performance", "accessibility", "best-practices", "seo"],
                               "output": str(tmp_path / "book" / "intro.mobile.1.json")}
-    assert jobs[2].spec()["categories"] == ["accessibility", "best-practices", "seo"]
+    # accessibility, best practices and SEO once, in the first mobile run
+    assert [j.spec()["categories"] for j in jobs[1:] if j.site == "book"] == [["performance"]] * 5
 
 
 def test_chromium_reaches_no_host_but_this_one() -> None:

@@ -17,14 +17,13 @@ Chromium:
 
 Each site is served on 127.0.0.1 as GitHub Pages serves it: gzip
 ``Content-Encoding`` for text types, ``Cache-Control: max-age=600``, an ETag and
-a Last-Modified date. Each page gets ``--runs`` (3) performance runs with
-Lighthouse's mobile settings and as many with ``--preset=desktop``, and one
-run of accessibility, best practices and SEO (mobile), which do not depend on
-timing (``--audit-runs`` repeats it). The runs are interleaved, run 1 of every
-page, then run 2, so that a change of load on the machine touches every page
-alike, and every figure is the median of its runs. Performance is Lighthouse's
-default simulated throttling; bytes are ``total-byte-weight``, the bytes
-transferred (compressed).
+a Last-Modified date. Each page gets ``--runs`` runs with Lighthouse's mobile
+settings and as many with ``--preset=desktop``; accessibility, best practices
+and SEO, which do not depend on timing, are measured in the first mobile run
+(see run_categories). The runs are interleaved, run 1 of every page, then run
+2, so that a change of load on the machine touches every page alike, and every
+figure is the median of its runs. Performance is Lighthouse's default simulated
+throttling; bytes are ``total-byte-weight``, the bytes transferred (compressed).
 
 The printed table (also ``_build/bench-site/table.md``) gives each figure of the
 book's pages with its ratio to the stock template: to the median of that
@@ -52,6 +51,7 @@ import json
 import os
 import platform
 import queue
+import re
 import shutil
 import socket
 import statistics
@@ -110,6 +110,8 @@ CHROME_FLAGS = (
 #: A Lighthouse run of a long chapter takes a minute or two on a busy 2-core
 #: machine; one that gives nothing for this long is stuck.
 RUN_TIMEOUT = 600
+#: Runs of each page and form factor (`make bench-site RUNS=...`).
+DEFAULT_RUNS = 1
 
 # --- the sites' pages ---------------------------------------------------------
 
@@ -393,67 +395,70 @@ def serve(directory: Path) -> Iterator[str]:
 
 # --- Lighthouse -------------------------------------------------------------------
 
-#: The kinds of Lighthouse run of each page: (form factor, categories). The
-#: performance runs are repeated; accessibility, best practices and SEO do not
-#: depend on timing, so they have a run of their own (mobile, as Lighthouse's
-#: default), repeated only when asked, and do not slow the performance runs.
-KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "mobile": ("mobile", ("performance",)),
-    "desktop": ("desktop", ("performance",)),
-    "audits": ("mobile", ("accessibility", "best-practices", "seo")),
-}
+#: The form factors of the runs: Lighthouse's default (mobile) and --preset=desktop.
+FORM_FACTORS = ("mobile", "desktop")
+
+
+def run_categories(form_factor: str, run: int) -> tuple[str, ...]:
+    """The categories of a run. Accessibility, best practices and SEO do not
+    depend on timing: the first mobile run of a page measures them with
+    performance, as a plain ``lighthouse URL`` does (Lighthouse gathers them
+    after the page's trace has ended, so they do not change its performance
+    figures); the other runs measure performance alone, which saves a minute a
+    run on a long chapter.
+
+    >>> run_categories("mobile", 1), run_categories("mobile", 2), run_categories("desktop", 1)
+    (('performance', 'accessibility', 'best-practices', 'seo'), ('performance',), ('performance',))
+    """
+    return CATEGORIES if form_factor == "mobile" and run == 1 else ("performance",)
 
 
 @dataclass(frozen=True)
 class Job:
-    """One Lighthouse run: a page of a site, a kind of run (see KINDS) and its number."""
+    """One Lighthouse run: a page of a site, a form factor and the number of the run."""
 
     id: int
     site: str
     page: str
-    kind: str
+    form_factor: str
     run: int
     url: str
     output: Path
 
     def spec(self) -> dict[str, Any]:
-        form_factor, categories = KINDS[self.kind]
         return {
             "id": self.id,
             "url": self.url,
-            "formFactor": form_factor,
-            "categories": list(categories),
+            "formFactor": self.form_factor,
+            "categories": list(run_categories(self.form_factor, self.run)),
             "output": str(self.output),
         }
 
     def __str__(self) -> str:
-        return f"{self.site} {self.page} {self.kind} run {self.run}"
+        return f"{self.site} {self.page} {self.form_factor} run {self.run}"
 
 
 def plan_jobs(
     sites: Sequence[tuple[str, str, Sequence[tuple[str, str]]]],
     *,
     runs: int,
-    audit_runs: int,
     reports: Path,
 ) -> list[Job]:
     """Every Lighthouse run, interleaved: run 1 of every page of every site, then run 2, ...
 
     ``sites`` holds (site name, base URL, [(page label, path), ...]).
 
-    >>> jobs = plan_jobs([("s", "http://h/", [("a", "a.html"), ("b", "b.html")])], runs=2, audit_runs=1, reports=Path("r"))
-    >>> [str(j) for j in jobs][:4], len(jobs)
-    (['s a mobile run 1', 's a desktop run 1', 's a audits run 1', 's b mobile run 1'], 10)
+    >>> jobs = plan_jobs([("s", "http://h/", [("a", "a.html"), ("b", "b.html")])], runs=2, reports=Path("r"))
+    >>> [str(j) for j in jobs][:3], len(jobs)
+    (['s a mobile run 1', 's a desktop run 1', 's b mobile run 1'], 8)
     """
     jobs: list[Job] = []
-    for run in range(1, max(runs, audit_runs) + 1):
+    for run in range(1, runs + 1):
         for site, base_url, pages in sites:
             for label, path in pages:
-                for kind in KINDS:
-                    if run > (audit_runs if kind == "audits" else runs):
-                        continue
-                    name = f"{label.replace('/', '__')}.{kind}.{run}.json"
-                    jobs.append(Job(len(jobs), site, label, kind, run, base_url + path, reports / site / name))
+                for ff in FORM_FACTORS:
+                    name = f"{label.replace('/', '__')}.{ff}.{run}.json"
+                    jobs.append(Job(len(jobs), site, label, ff, run, base_url + path, reports / site / name))
     return jobs
 
 
@@ -503,6 +508,7 @@ def summarise_report(lhr: Mapping[str, Any]) -> dict[str, Any]:
                         "weight": ref.get("weight", 0),
                         "numericValue": audit.get("numericValue"),
                         "displayValue": audit.get("displayValue", ""),
+                        "examples": audit_examples(audit),
                     }
                 )
     weight = lhr["audits"].get("total-byte-weight", {})
@@ -519,6 +525,28 @@ def summarise_report(lhr: Mapping[str, Any]) -> dict[str, Any]:
         "warnings": list(lhr.get("runWarnings", [])),
         "seconds": round(lhr.get("timing", {}).get("total", 0) / 1000, 1),
     }
+
+
+def audit_examples(audit: Mapping[str, Any], limit: int = 2) -> list[str]:
+    """What an audit found, briefly: the first items of its details (an element, a message, a URL).
+
+    URLs on 127.0.0.1 lose their origin, which changes with each run.
+
+    >>> audit_examples({"details": {"items": [{"description": "Failed to load resource: 404",
+    ...     "sourceLocation": {"url": "http://127.0.0.1:4000/favicon.ico"}}, {"node": {"snippet": "<img src=a.png>"}}]}})
+    ['/favicon.ico: Failed to load resource: 404', '<img src=a.png>']
+    """
+    out = []
+    for item in (audit.get("details") or {}).get("items", [])[:limit]:
+        if not isinstance(item, Mapping):
+            continue
+        node = item.get("node") if isinstance(item.get("node"), Mapping) else {}
+        url = (item.get("sourceLocation") or {}).get("url") or item.get("url") or ""
+        text = node.get("snippet") or ": ".join(str(x) for x in (url, item.get("description")) if x)
+        if text:
+            text = re.sub(r"https?://127\.0\.0\.1:\d+", "", text)
+            out.append(text if len(text) <= 120 else text[:117] + "...")
+    return out
 
 
 class RunnerFailed(RuntimeError):
@@ -642,19 +670,20 @@ def median(values: Sequence[float]) -> float | None:
 def page_figures(runs: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, float | None]:
     """The table's figures of one page: medians over its runs.
 
-    ``runs`` maps a kind of run (KINDS) to that page's run summaries, failed
-    runs left out. Bytes are the mobile performance runs'.
+    ``runs`` maps a form factor to that page's run summaries, failed runs
+    left out. Accessibility, best practices, SEO and bytes are the mobile runs'.
 
     >>> def run(**scores): return {"scores": scores, "bytes": 2048}
-    >>> page_figures({"mobile": [run(performance=p) for p in (70, 90, 80)], "audits": [run(seo=92)]})["mobile-performance"]
-    80
+    >>> f = page_figures({"mobile": [run(performance=70, seo=92), run(performance=90), run(performance=80)]})
+    >>> f["mobile-performance"], f["seo"], f["desktop-performance"], f["kib"]
+    (80, 92, None, 2)
     """
     figures: dict[str, float | None] = {
         "mobile-performance": median([r["scores"]["performance"] for r in runs.get("mobile", ())]),
         "desktop-performance": median([r["scores"]["performance"] for r in runs.get("desktop", ())]),
     }
     for cat in ("accessibility", "best-practices", "seo"):
-        figures[cat] = median([r["scores"][cat] for r in runs.get("audits", ()) if cat in r["scores"]])
+        figures[cat] = median([r["scores"][cat] for r in runs.get("mobile", ()) if cat in r["scores"]])
     b = median([r["bytes"] for r in runs.get("mobile", ()) if r.get("bytes") is not None])
     figures["kib"] = None if b is None else round(b / 1024)
     return figures
@@ -749,7 +778,7 @@ def format_table(
 def failing_audits(runs_by_page: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]], stock_failing: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Every audit that fails in some run of some page, with where.
 
-    ``runs_by_page`` maps a page to its runs by kind (KINDS). The result has one
+    ``runs_by_page`` maps a page to its runs by form factor. The result has one
     entry per (category, audit), with, for each page (and form factor, for
     performance) where it failed, in how many of the runs it failed and the
     displayed value of the median failing run; ``stock_failing`` holds
@@ -757,13 +786,13 @@ def failing_audits(runs_by_page: Mapping[str, Mapping[str, Sequence[Mapping[str,
     """
     stock_failing = set(stock_failing)
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    for page, by_kind in runs_by_page.items():
-        for kind, runs in by_kind.items():
-            form_factor, categories = KINDS[kind]
-            for cat in categories:
+    for page, by_ff in runs_by_page.items():
+        for form_factor, all_runs in by_ff.items():
+            for cat in CATEGORIES:
+                runs = [r for r in all_runs if cat in r["failing"]]
                 seen: dict[str, list[Mapping[str, Any]]] = {}
                 for run in runs:
-                    for audit in run["failing"].get(cat, ()):
+                    for audit in run["failing"][cat]:
                         seen.setdefault(audit["id"], []).append(audit)
                 for audit_id, fails in seen.items():
                     entry = found.setdefault(
@@ -774,6 +803,7 @@ def failing_audits(runs_by_page: Mapping[str, Mapping[str, Sequence[Mapping[str,
                             "title": fails[0]["title"],
                             "weight": fails[0]["weight"],
                             "stock_too": f"{cat}/{audit_id}" in stock_failing,
+                            "examples": fails[0].get("examples", []),
                             "where": [],
                         },
                     )
@@ -791,30 +821,51 @@ def failing_audits(runs_by_page: Mapping[str, Mapping[str, Sequence[Mapping[str,
     return sorted(found.values(), key=lambda e: (order[e["category"]], -e["weight"], e["id"]))
 
 
-def format_failures(entries: Sequence[Mapping[str, Any]]) -> str:
-    """The failing audits as a Markdown list: by category, first those that count toward the score."""
+def format_failures(entries: Sequence[Mapping[str, Any]], pages: Sequence[str] = ()) -> str:
+    """The failing audits as a Markdown list: by category, first those that count toward the score.
+
+    Each audit names the pages where it fails ("every page" when it fails on
+    all of ``pages`` with one value), with, for performance, the value of each
+    page on mobile and on desktop (diagnostics: on mobile, and whether desktop
+    fails too), and for the other categories an example of what fails.
+    """
     if not entries:
         return "No audit fails on any page of the book."
     lines: list[str] = []
     current = None
     for e in entries:
-        heading = f"{e['category']}, " + ("counting toward the score" if e["weight"] else "weight 0 (diagnostics: no effect on the score)")
+        perf, weighted = e["category"] == "performance", bool(e["weight"])
+        heading = f"{e['category']}, " + ("counting toward the score" if weighted else "weight 0 (diagnostics: no effect on the score)")
         if heading != current:
             current = heading
             lines += ["", f"{heading}:"]
-        tags = [f"weight {e['weight']:g}"] if e["weight"] else []
+        tags = [f"weight {e['weight']:g}"] if weighted else []
         if e["stock_too"]:
             tags.append("the stock site fails it too")
-        groups: dict[str | None, list[str]] = {}
+        groups: dict[str | None, list[Mapping[str, Any]]] = {}
         for w in e["where"]:
-            text = w["page"]
-            if w["value"] and e["category"] == "performance":
-                text += f" {w['value']}"
-            if w["runs"] < w["of"]:
-                text += f" ({w['runs']}/{w['of']} runs)"
-            groups.setdefault(w["form_factor"], []).append(text)
-        places = "; ".join((f"{ff}: " if ff else "") + ", ".join(texts) for ff, texts in groups.items())
-        lines.append(f"- `{e['id']}` {e['title']}" + (f" [{'; '.join(tags)}]" if tags else "") + f": {places}")
+            groups.setdefault(w["form_factor"], []).append(w)
+        parts = []
+        for ff, where in groups.items():
+            if perf and not weighted and ff == "desktop" and "mobile" in groups:
+                same = [w["page"] for w in where] == [w["page"] for w in groups["mobile"]]
+                parts.append("desktop too" if same else "desktop: " + ", ".join(w["page"] for w in where))
+                continue
+            values = {w["value"].replace("Potential savings of ", "saves ") for w in where} if perf else {""}
+            flaky = [w for w in where if w["runs"] < w["of"]]
+            if pages and [w["page"] for w in where] == list(pages) and len(values) == 1 and not flaky:
+                text = f"every page{' ' + next(iter(values)) if next(iter(values)) else ''}"
+            else:
+                texts = []
+                for w in where:
+                    t = w["page"] + (" " + w["value"].replace("Potential savings of ", "saves ") if perf and w["value"] else "")
+                    texts.append(t + (f" ({w['runs']}/{w['of']} runs)" if w["runs"] < w["of"] else ""))
+                text = ", ".join(texts)
+            parts.append((f"{ff}: " if ff else "") + text)
+        line = f"- `{e['id']}` {e['title']}" + (f" [{'; '.join(tags)}]" if tags else "") + ": " + "; ".join(parts)
+        if not perf and e.get("examples"):
+            line += " (e.g. " + "; ".join(f"`{x}`" for x in e["examples"]) + ")"
+        lines.append(line)
     return "\n".join(lines).lstrip("\n")
 
 
@@ -884,16 +935,15 @@ def check_setup() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3, help="performance runs of each page and form factor (default 3); the median is reported")
-    parser.add_argument("--audit-runs", type=int, default=1, help="runs of accessibility, best practices and SEO of each page (default 1)")
+    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help=f"runs of each page and form factor (default {DEFAULT_RUNS}); the median is reported")
     parser.add_argument("--pages", nargs="+", default=None, metavar="PAGE", help="measure only these pages of the book, e.g. intro 01-what-is-calculus (default: all of _toc.yml)")
     parser.add_argument("--html", type=Path, default=BOOK_HTML, help="the book's built site (default _build/html)")
     parser.add_argument("--out", type=Path, default=OUT, help="where the results go (default _build/bench-site)")
     parser.add_argument("--rebuild-stock", action="store_true", help="rebuild the stock template even when it is current")
     parser.add_argument("--timeout", type=float, default=RUN_TIMEOUT, help=f"seconds a Lighthouse run may take (default {RUN_TIMEOUT})")
     args = parser.parse_args(argv)
-    if args.runs < 1 or args.audit_runs < 1:
-        parser.error("--runs and --audit-runs must be at least 1")
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     out = args.out.resolve()
     started = time.monotonic()
     date = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -928,39 +978,41 @@ def main(argv: Sequence[str] | None = None) -> int:
             (site.name, url, [(labels[site.name][p], p) for p in site.pages])
             for site, url in ((book, book_url), (stock, stock_url))
         ]
-        jobs = plan_jobs(plan, runs=args.runs, audit_runs=args.audit_runs, reports=reports)
+        jobs = plan_jobs(plan, runs=args.runs, reports=reports)
         print(
             f"Lighthouse {LIGHTHOUSE_VERSION} with {chromium}: {len(book.pages)} pages of the book and {len(stock.pages)} of the "
-            f"stock template, {args.runs} performance run(s) on mobile and on desktop and {args.audit_runs} run(s) of "
-            f"accessibility, best practices and SEO each: {len(jobs)} Lighthouse runs (load average {load[0]:.1f}).",
+            f"stock template, {args.runs} run(s) of each on mobile and on desktop: {len(jobs)} Lighthouse runs "
+            f"(load average {load[0]:.1f}).",
             flush=True,
         )
         if load[0] > (os.cpu_count() or 1) / 2:
             print("  The machine is busy: performance scores will be lower and noisier than on an idle machine.", flush=True)
-        counter = {"done": 0}
+        progress = {"done": 0, "total": len(jobs), "retry": False, "since": time.monotonic()}
         failed: list[Job] = []
 
-        def record(job: Job, summary: dict[str, Any] | None, error: str | None, *, retry: bool) -> None:
-            counter["done"] += 1
-            where = f"[{counter['done']}/{len(jobs)}] {job}"
+        def record(job: Job, summary: dict[str, Any] | None, error: str | None) -> None:
+            progress["done"] += 1
+            now = time.monotonic()
+            where = f"[{'retry ' if progress['retry'] else ''}{progress['done']}/{progress['total']}] {job}"
+            seconds, progress["since"] = now - progress["since"], now
             if summary is None:
-                print(f"{where}: FAILED{' again' if retry else ''}: {error}", flush=True)
-                if retry:
+                if progress["retry"]:
                     errors.append(f"{job}: {error}")
                 else:
-                    counter["done"] -= 1  # counted again when retried
                     failed.append(job)
+                print(f"{where}: FAILED ({'again' if progress['retry'] else 'to be retried'}): {error}", flush=True)
                 return
-            runs[job.site][job.page].setdefault(job.kind, []).append(summary)
+            runs[job.site][job.page].setdefault(job.form_factor, []).append(summary)
             scores = " ".join(f"{k} {v}" for k, v in summary["scores"].items())
             size = f", {summary['bytes'] / 1024:.0f} KiB" if summary.get("bytes") is not None else ""
-            print(f"{where}: {scores}{size} ({summary['seconds']:.0f} s)", flush=True)
+            print(f"{where}: {scores}{size} ({seconds:.0f} s)", flush=True)
 
-        run_jobs(jobs, timeout=args.timeout, on_result=lambda j, s, e: record(j, s, e, retry=False))
+        run_jobs(jobs, timeout=args.timeout, on_result=record)
         if failed:
             print(f"Retrying {len(failed)} failed run(s) once.", flush=True)
+            progress.update(done=0, total=len(failed), retry=True)
             retry, failed[:] = list(failed), []
-            run_jobs(retry, timeout=args.timeout, on_result=lambda j, s, e: record(j, s, e, retry=True))
+            run_jobs(retry, timeout=args.timeout, on_result=record)
     load_end = os.getloadavg()
 
     book_runs, stock_runs = runs["book"], runs["stock"]
@@ -969,7 +1021,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     reference = reference_figures(stock_figures.values())
     stock_failures = failing_audits(stock_runs)
     failures = failing_audits(book_runs, {f"{e['category']}/{e['id']}" for e in stock_failures})
-    all_runs = [r for site in runs.values() for by_kind in site.values() for rs in by_kind.values() for r in rs]
+    all_runs = [r for site in runs.values() for by_ff in site.values() for rs in by_ff.values() for r in rs]
     errored = sorted({a["id"] for r in all_runs for a in r["errored"]})
     bench_index = median([r["benchmarkIndex"] for r in all_runs if r.get("benchmarkIndex")])
     user_agents = sorted({r["userAgent"] for r in all_runs if r.get("userAgent")})
@@ -979,8 +1031,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     lines = [
         f"# make bench-site, {date.isoformat()}",
         "",
-        f"Lighthouse {LIGHTHOUSE_VERSION} with {chromium}; {args.runs} performance run(s) of each page on mobile and on desktop, "
-        f"{args.audit_runs} of accessibility, best practices and SEO (mobile); every figure is the median of its runs. "
+        f"Lighthouse {LIGHTHOUSE_VERSION} with {chromium}; {args.runs} run(s) of each page on mobile and on desktop, "
+        "accessibility, best practices and SEO in the first mobile run (they do not depend on timing); every figure is the "
+        "median of its runs. "
         f"{len(jobs)} runs in {elapsed / 60:.1f} minutes; load average {load[0]:.1f} at the start, {load_end[0]:.1f} at the end; "
         f"Lighthouse's benchmark index of the machine {_num(bench_index)} (median).",
         "",
@@ -1002,7 +1055,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "Audits below 100 (numeric audits below 90, Lighthouse's pass); for performance, the value of the median failing run, "
         "and the runs that failed when not all did.",
         "",
-        format_failures(failures),
+        format_failures(failures, list(book_figures)),
     ]
     if errored:
         lines += [
@@ -1025,8 +1078,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "benchmark_index": bench_index,
         "machine": {**describe_machine(), "load_average": {"start": list(load), "end": list(load_end)}},
         "runs": args.runs,
-        "audit_runs": args.audit_runs,
-        "kinds": {k: {"form_factor": ff, "categories": list(c)} for k, (ff, c) in KINDS.items()},
+        "categories": {"mobile run 1": list(CATEGORIES), "other runs": ["performance"]},
         "chrome_flags": list(CHROME_FLAGS),
         "server": {"gzip": list(GZIP_TYPES), "cache_control": CACHE_CONTROL},
         "targets": TARGETS,

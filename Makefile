@@ -11,6 +11,8 @@
 #   make clean   remove _build (keep .venv);  make distclean  remove .venv too
 #   make lock    regenerate requirements.txt from requirements.in
 #   make bench   measure accuracy and cost for the appendix: bench/results/*.json
+#   make bench-site  Lighthouse scores of the site against the stock template,
+#                _build/bench-site/table.md (RUNS=3 runs a page; 15-30 minutes)
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -21,11 +23,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+# Runs of each page and form factor for `make bench-site` (the median is reported):
+# one takes 25-30 minutes on a busy 2-core machine, each more about 20.
+RUNS ?= 1
 
 CHAPTERS := $(sort $(wildcard book/[0-9][0-9]-*.md))
 # Every page that executes: the chapters and the appendices.
 NOTEBOOKS := $(CHAPTERS) $(sort $(wildcard book/appendix-*.md))
 MATHJAX := _build/mathjax/mathjax/tex-chtml.js
+# Lighthouse for `make bench-site`, a project of its own so that `make test` does not install it.
+LIGHTHOUSE := tools/bench-site/node_modules/.package-lock.json
 EXEC_KEY := _build/.execution-key
 # The book is built with Sphinx warnings as errors and nitpicky references.
 JB_FLAGS := --builder html -W -n --keep-going
@@ -43,10 +50,10 @@ TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-reco
 CFFCONVERT_WHEEL := _build/cffconvert/cffconvert-2.0.0-py3-none-any.whl
 CFFCONVERT_SHA256 := 573c825e4e16173d99396dc956bd22ff5d4f84215cc16b6ab05299124f5373bb
 
-.PHONY: help venv book test unit nbval site-check browser execution-key serve clean distclean lock mathjax pdf tex pdf-check readme-figure bench
+.PHONY: help venv book test unit nbval site-check browser execution-key serve clean distclean lock mathjax pdf tex pdf-check readme-figure bench bench-site
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- environment --------------------------------------------------------------
 $(STAMP): requirements.txt pyproject.toml
@@ -166,6 +173,18 @@ serve:
 bench: $(STAMP) $(MATHJAX) $(CFFCONVERT_WHEEL)
 	$(PY) tools/bench.py
 
+# Lighthouse 12.2.3 and Debian's Chromium against the site and the stock Jupyter
+# Book template, each served with gzip as GitHub Pages serves it
+# (tools/bench_site.py): a benchmark, not a test. Missed targets are reported,
+# not fatal.
+$(LIGHTHOUSE): tools/bench-site/package-lock.json
+	npm ci --prefix tools/bench-site --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench-site: $(STAMP) browser $(LIGHTHOUSE)
+	$(MAKE) --no-print-directory book
+	$(PY) tools/bench_site.py --runs $(RUNS)
+
 # The README's figure, drawn by mvcalc (tools/readme_figure.py).
 readme-figure: $(STAMP)
 	$(PY) tools/readme_figure.py
@@ -175,7 +194,7 @@ clean:
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) tools/web/node_modules
+	rm -rf $(VENV) tools/web/node_modules tools/bench-site/node_modules
 
 lock:
 	rm -rf _build/lock-venv

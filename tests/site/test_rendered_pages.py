@@ -118,6 +118,47 @@ def test_mathjax_is_served_by_the_site(page: str) -> None:
         assert not urlsplit(link["href"]).scheme, f"{page}: stylesheet from the network: {link['href']}"
 
 
+# --- MathJax: one file, and the fonts it asks for --------------------------------------
+
+MATHJAX_FILE = "mathjax/tex-chtml.js"
+MATHJAX_FONTS = "mathjax/output/chtml/fonts/woff-v2/"
+
+
+def unexpected_mathjax_files(site: Path) -> list[str]:
+    """Files of the site's MathJax folder other than its one script, the CHTML fonts and the licence."""
+    folder = site / "mathjax"
+    extra = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(site).as_posix()
+        if rel in (MATHJAX_FILE, "mathjax/LICENSE"):
+            continue
+        if rel.startswith(MATHJAX_FONTS) and path.suffix == ".woff" and "/" not in rel[len(MATHJAX_FONTS):]:
+            continue
+        extra.append(rel)
+    return extra
+
+
+def test_mathjax_is_one_file() -> None:
+    """MathJax ships as one script (with the fonts CHTML fetches), not a folder of components."""
+    assert (HTML / MATHJAX_FILE).is_file()
+    assert list((HTML / MATHJAX_FONTS).glob("*.woff")), "no CHTML fonts"
+    assert unexpected_mathjax_files(HTML) == []
+    for page in PAGES:
+        srcs = [urlsplit(s["src"]).path for s in soup(page).find_all("script", src=True) if "mathjax" in s["src"].lower()]
+        for src in srcs:
+            assert ((HTML / page).parent / src).resolve() == (HTML / MATHJAX_FILE).resolve(), f"{page}: {src}"
+
+
+def test_the_mathjax_check_finds_a_component_folder(tmp_path: Path) -> None:
+    for rel in (MATHJAX_FILE, "mathjax/LICENSE", MATHJAX_FONTS + "MathJax_Main-Regular.woff",
+                "mathjax/input/tex/extensions/cancel.js", "mathjax/sre/mathmaps/en.json", MATHJAX_FONTS + "x/y.woff"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    assert unexpected_mathjax_files(tmp_path) == [
+        "mathjax/input/tex/extensions/cancel.js", MATHJAX_FONTS + "x/y.woff", "mathjax/sre/mathmaps/en.json"
+    ]
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_images_have_alt_text_and_exist(page: str) -> None:
     for img in article(page).find_all("img"):

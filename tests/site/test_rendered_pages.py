@@ -159,6 +159,52 @@ def test_the_mathjax_check_finds_a_component_folder(tmp_path: Path) -> None:
     ]
 
 
+# --- meta descriptions ----------------------------------------------------------------
+
+
+def description_problems(pages: dict[str, str]) -> list[str]:
+    """What is wrong with the meta descriptions of ``pages`` (name: HTML)."""
+    problems, seen = [], {}
+    for name, text in pages.items():
+        metas = BeautifulSoup(text, "html.parser").find_all("meta", attrs={"name": "description"})
+        if len(metas) != 1:
+            problems.append(f"{name}: {len(metas)} meta descriptions")
+            continue
+        content = " ".join(metas[0].get("content", "").split())
+        if not 50 <= len(content) <= 160:
+            problems.append(f"{name}: description of {len(content)} characters, not 50 to 160")
+        if content in seen:
+            problems.append(f"{name}: the same description as {seen[content]}")
+        seen.setdefault(content, name)
+    return problems
+
+
+def test_pages_have_meta_descriptions() -> None:
+    """Each page has one description of its own, as long as search engines show (50 to 160 characters).
+
+    Every page of the site: the book's, and those Sphinx generates (search, the
+    indices); not the redirect that Jupyter Book writes as index.html.
+    """
+    files = [f for f in sorted(HTML.rglob("*.html")) if not any(part.startswith("_") for part in f.relative_to(HTML).parts)]
+    pages = {f.relative_to(HTML).as_posix(): f.read_text(encoding="utf-8") for f in files}
+    pages = {name: text for name, text in pages.items() if 'http-equiv="Refresh"' not in text}
+    assert {f"{p}.html" for p in PAGES + ["search", "genindex"]} <= set(pages)
+    assert description_problems(pages) == []
+
+
+def test_the_description_check_finds_missing_short_and_repeated_descriptions() -> None:
+    good = "A description that is long enough to be shown, and says what the page is."
+    pages = {
+        "a": f'<meta name="description" content="{good}">',
+        "b": f'<meta name="description" content="{good}">',
+        "c": '<meta name="description" content="Too short.">',
+        "d": "<title>no description</title>",
+    }
+    assert description_problems(pages) == [
+        "b: the same description as a", "c: description of 10 characters, not 50 to 160", "d: 0 meta descriptions",
+    ]
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_images_have_alt_text_and_exist(page: str) -> None:
     for img in article(page).find_all("img"):

@@ -155,8 +155,15 @@ def _check_page(page, url: str) -> list[str]:
     leftover = sorted(set(re.findall(RAW_TEX, text)))
     if leftover:
         faults.append(f"raw TeX on the page: {leftover}")
+    # Figures below the first load lazily, as they come into view: load them all now.
     broken = page.evaluate(
-        "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'))"
+        """async () => {
+             const images = [...document.images];
+             images.forEach(i => { i.loading = 'eager'; });
+             await Promise.all(images.map(i => i.complete ? null
+               : new Promise(done => { i.addEventListener('load', done); i.addEventListener('error', done); })));
+             return images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'));
+           }"""
     )
     if broken:
         faults.append(f"images that did not load: {broken}")

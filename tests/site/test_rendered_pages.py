@@ -205,6 +205,77 @@ def test_the_description_check_finds_missing_short_and_repeated_descriptions() -
     ]
 
 
+# --- figures: sized, compressed, opaque -----------------------------------------------
+
+
+def img_size_problems(page: Path) -> list[str]:
+    """Images of ``page``'s article without width and height, or whose size is not the file's."""
+    from PIL import Image
+
+    body = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("article")
+    problems = []
+    for img in body.find_all("img") if body else []:
+        src = img.get("src", "")
+        width, height = img.get("width", ""), img.get("height", "")
+        if not (width.isdigit() and height.isdigit()):
+            problems.append(f"{src}: no width and height")
+            continue
+        path = page.parent / urlsplit(src).path
+        if path.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".webp") and path.is_file():
+            with Image.open(path) as im:
+                if im.size != (int(width), int(height)):
+                    problems.append(f"{src}: width and height {width}x{height}, but the image is {im.size[0]}x{im.size[1]}")
+    return problems
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_images_have_width_and_height(page: str) -> None:
+    """The browser reserves each figure's space before it arrives: the text does not jump."""
+    assert img_size_problems(HTML / f"{page}.html") == []
+
+
+def figure_problems(path: Path) -> list[str]:
+    """Why a figure PNG would vanish in dark mode, or was not recompressed."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        if "transparency" in im.info:
+            return ["a transparent colour"]
+        if im.mode in ("RGBA", "LA", "PA"):
+            alpha = im.getchannel("A")
+            clear = sum(alpha.histogram()[:255])
+            if clear:
+                return [f"{clear} transparent pixels"]
+            return ["an alpha channel that no pixel uses (not recompressed)"]
+    return []
+
+
+def test_figures_are_opaque_and_compressed() -> None:
+    """No figure has a transparent background, on which dark text would vanish in dark mode."""
+    figures = sorted((HTML / "_images").glob("*.png"))
+    assert figures, "no figures in _images"
+    problems = {p.name: figure_problems(p) for p in figures}
+    assert {name: why for name, why in problems.items() if why} == {}
+
+
+def test_the_figure_checks_find_transparency_and_a_missing_size(tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGBA", (4, 2), (0, 0, 0, 0)).save(tmp_path / "clear.png")
+    Image.new("RGBA", (4, 2), (255, 255, 255, 255)).save(tmp_path / "opaque-rgba.png")
+    Image.new("RGB", (4, 2), (255, 255, 255)).save(tmp_path / "rgb.png")
+    assert figure_problems(tmp_path / "clear.png") == ["8 transparent pixels"]
+    assert figure_problems(tmp_path / "opaque-rgba.png") == ["an alpha channel that no pixel uses (not recompressed)"]
+    assert figure_problems(tmp_path / "rgb.png") == []
+    (tmp_path / "page.html").write_text(
+        '<article><img src="rgb.png" alt="a"><img src="rgb.png" width="4" height="2" alt="b">'
+        '<img src="rgb.png" width="8" height="4" alt="c"></article>'
+    )
+    assert img_size_problems(tmp_path / "page.html") == [
+        "rgb.png: no width and height", "rgb.png: width and height 8x4, but the image is 4x2"
+    ]
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_images_have_alt_text_and_exist(page: str) -> None:
     for img in article(page).find_all("img"):

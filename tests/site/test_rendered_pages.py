@@ -159,6 +159,22 @@ def test_the_mathjax_check_finds_a_component_folder(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("page", PAGES + ["search", "genindex"])
+def test_pages_block_on_no_script_they_can_do_without(page: str) -> None:
+    """No FontAwesome script (the theme's icon font draws the icons), and no search script blocks the first paint.
+
+    book/_templates/layout.html takes them out of the theme's page; this fails
+    if a new theme writes them so that it no longer does.
+    """
+    html = soup(page)
+    scripts = [s for s in html.find_all("script", src=True)]
+    assert not [s["src"] for s in scripts if "fontawesome" in s["src"]], f"{page} loads fontawesome.js"
+    blocking = [s["src"] for s in scripts if re.search(r"searchtools|searchindex|language_data", s["src"])
+                and not (s.has_attr("defer") or s.has_attr("async"))]
+    if page != "search":  # the search page needs them at once
+        assert blocking == [], f"{page}: {blocking} block the first paint"
+
+
 # --- meta descriptions ----------------------------------------------------------------
 
 

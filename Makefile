@@ -66,12 +66,26 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP)
 
 # --- MathJax, served from the site so that math renders offline ----------------
-$(MATHJAX): tools/web/package-lock.json
+# One file, _build/mathjax/mathjax/tex-chtml.js: MathJax's tex-chtml.js (TeX
+# input with base, ams, newcommand and configmacros; CHTML output; the menu; the
+# hidden MathML for screen readers), then two more of MathJax's own components,
+# the TeX extension boldsymbol (which the chapters use) and ui/lazy (equations
+# are typeset as they come into view), then tools/web/mathjax-book.js (tells the
+# loader they are there; the menu offers nothing the site does not ship). Beside
+# it only the CHTML fonts, which the browser fetches as the math needs them, and
+# MathJax's licence. html_extra_path copies _build/mathjax into the site, over
+# what is there, and only when a page is written: a new MathJax throws the old
+# site away (not the executed chapters), so no stale file stays in it.
+MATHJAX_ES5 := tools/web/node_modules/mathjax/es5
+MATHJAX_PARTS := $(MATHJAX_ES5)/tex-chtml.js $(MATHJAX_ES5)/input/tex/extensions/boldsymbol.js \
+  $(MATHJAX_ES5)/ui/lazy.js tools/web/mathjax-book.js
+$(MATHJAX): tools/web/package-lock.json tools/web/mathjax-book.js
 	npm ci --prefix tools/web --ignore-scripts --no-audit --no-fund --loglevel=error
-	rm -rf _build/mathjax && mkdir -p _build/mathjax/mathjax
-	cd tools/web/node_modules/mathjax && cp -r LICENSE es5/tex-chtml.js es5/input es5/output es5/ui es5/a11y es5/sre es5/adaptors $(CURDIR)/_build/mathjax/mathjax/
-	rm -rf _build/mathjax/mathjax/output/svg*
-	touch $@
+	rm -rf _build/mathjax _build/html && mkdir -p _build/mathjax/mathjax/output/chtml/fonts
+	for part in $(MATHJAX_PARTS); do cat $$part; printf ';\n'; done > $@.tmp
+	cp -r $(MATHJAX_ES5)/output/chtml/fonts/woff-v2 _build/mathjax/mathjax/output/chtml/fonts/
+	cp tools/web/node_modules/mathjax/LICENSE _build/mathjax/mathjax/
+	mv $@.tmp $@
 
 mathjax: $(MATHJAX)
 

@@ -13,16 +13,39 @@
   (the API reference, with a page per module) a ``<summary>`` toggle holding
   only a chevron icon: axe's ``summary-name`` (serious). Each toggle gets an
   ``aria-label`` naming the entry whose pages it shows or hides.
+- Figures: myst-nb writes each PNG that a cell draws to its output folder
+  (``_build/jupyter_execute``), and Sphinx copies it into the site as it is:
+  RGBA, and without a size in the page, so the text jumps when it arrives.
+  Each such PNG is recompressed losslessly once (RGB when every pixel is
+  opaque, zlib's best settings; the pixels are checked to be unchanged), and
+  every ``<img>`` of a page gets ``width`` and ``height`` (its size in pixels,
+  as the theme showed it before), so that the browser reserves its space and
+  the text does not move when it arrives; the theme scales a figure down to
+  the width of the column, keeping its aspect ratio. Figures after the first
+  load lazily.
+- Every page has a meta description, for search engines and link previews:
+  a page with a source sets it in its front matter (``myst: html_meta:
+  description:``); the pages Sphinx generates (search, index) take theirs from
+  ``mvcalc_meta_descriptions`` in ``_config.yml``. A page without one is a
+  build warning, so an error in the book's strict build.
 """
 
 from __future__ import annotations
 
+import html
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
-__all__ = ["label_toc_toggles", "setup"]
+__all__ = ["label_toc_toggles", "optimise_png", "setup"]
+
+logger = logging.getLogger(__name__)
 
 #: Fixed ids that the box directives give to every box they make.
 FIXED_IDS = ("proof", "proof-content", "exercise-content", "solution-content")
@@ -80,9 +103,124 @@ def _label_sidebar_toggles(app: Sphinx, pagename: str, templatename: str, contex
     context["generate_toctree_html"] = generate_labelled
 
 
+# --- figures: compressed, sized, lazily loaded --------------------------------------
+
+
+def optimise_png(path: Path) -> bool:
+    """Recompress matplotlib's RGBA PNG in place, losslessly; return whether it changed.
+
+    An RGBA image whose every pixel is opaque becomes RGB (matplotlib writes
+    RGBA even for an opaque figure), and the PNG is written with Pillow's
+    ``optimize`` (zlib's best compression). The new file replaces the old only
+    when it is smaller and decodes to exactly the same pixels. A PNG with
+    transparent pixels keeps them. An image that is not RGBA (one done
+    already) is left alone, so each figure is recompressed once.
+    """
+    from io import BytesIO
+
+    from PIL import Image, ImageChops
+
+    with Image.open(path) as im:
+        if im.mode != "RGBA":
+            return False
+        im.load()
+        info = {k: v for k, v in im.info.items() if k == "dpi"}
+        before = path.stat().st_size
+        out = im
+        if im.getchannel("A").getextrema() == (255, 255):
+            out = im.convert("RGB")
+        buffer = BytesIO()
+        out.save(buffer, "PNG", optimize=True, **info)
+        data = buffer.getvalue()
+        if len(data) >= before:
+            return False
+        with Image.open(BytesIO(data)) as check:
+            same = ImageChops.difference(im.convert("RGBA"), check.convert("RGBA")).getbbox() is None
+        if not same:  # pragma: no cover - Pillow's PNG codec is lossless
+            raise RuntimeError(f"recompressing {path} changed its pixels")
+    tmp = path.with_suffix(".png.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
+@lru_cache(maxsize=None)
+def _image_size(path: str, mtime: float) -> tuple[int, int] | None:
+    """The size in pixels of a raster image file, or None if Pillow cannot read it."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as im:
+            return im.size
+    except OSError:
+        return None
+
+
+def _nb_output_folder(app: Sphinx) -> Path | None:
+    nb_config = getattr(app.env, "mystnb_config", None)
+    folder = getattr(nb_config, "output_folder", None)
+    return Path(folder).resolve() if folder else None
+
+
+def size_figures(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """html-page-context: compress the page's figures and put their sizes into its ``<img>``s."""
+    body = context.get("body")
+    if not body or "<img" not in body or not hasattr(app.builder, "images"):
+        return
+    sources = {dest: Path(app.srcdir, src).resolve() for src, dest in app.builder.images.items()}
+    output_folder = _nb_output_folder(app)
+    seen = 0
+
+    def sized(match: re.Match) -> str:
+        nonlocal seen
+        tag = match.group(0)
+        src = re.search(r'\ssrc="([^"]+)"', tag)
+        if not src or re.search(r"\s(width|height)=", tag):
+            return tag
+        name = html.unescape(src.group(1)).rsplit("/", 1)[-1]
+        path = sources.get(name)
+        if path is None or not path.is_file():
+            return tag
+        if output_folder is not None and path.suffix == ".png" and output_folder in path.parents:
+            optimise_png(path)
+        size = _image_size(str(path), path.stat().st_mtime)
+        if size is None:
+            return tag
+        seen += 1
+        extra = f' width="{size[0]}" height="{size[1]}"'
+        if seen > 1:  # the first figure may be the largest paint: not lazy
+            extra += ' loading="lazy"'
+        extra += ' decoding="async"'
+        return re.sub(r"\s*/?>$", lambda end: extra + end.group(0), tag, count=1)
+
+    context["body"] = re.sub(r"<img\b[^>]*>", sized, body)
+
+
+# --- meta descriptions -------------------------------------------------------------------
+
+
+def check_description(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """html-page-context: every page has a meta description (see the module's docstring)."""
+    metatags = context.get("metatags", "")
+    if re.search(r'<meta\b[^>]*\bname="description"', metatags):
+        return
+    text = app.config.mvcalc_meta_descriptions.get(pagename)
+    if text:
+        context["metatags"] = metatags + f'\n<meta name="description" content="{html.escape(text)}" />'
+    else:
+        logger.warning(
+            f"{pagename}: no meta description; set `myst: html_meta: description:` in the page's "
+            "front matter (or, for a generated page, mvcalc_meta_descriptions in _config.yml)",
+            location=pagename if pagename in app.env.all_docs else None,
+        )
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("mvcalc_meta_descriptions", {}, "html", types=[dict])
     app.connect("doctree-resolved", number_fixed_ids)
     app.connect("html-page-context", bibliography_roles, priority=100)
     app.connect("html-page-context", _label_sidebar_toggles, priority=600)
+    app.connect("html-page-context", size_figures, priority=100)
+    app.connect("html-page-context", check_description, priority=100)
     app.add_css_file("mvcalc.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -130,6 +130,9 @@ def _check_page(page, url: str) -> list[str]:
         try:
             page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.document", timeout=15000)
             page.evaluate("() => MathJax.startup.promise")
+            # The site typesets lazily, as equations come into view: typeset the
+            # rest now, as MathJax does before printing, to check every one.
+            page.evaluate("() => MathJax.startup.document.lazyTypesetAll ? MathJax.startup.document.lazyTypesetAll() : null")
         except Exception as exc:  # noqa: BLE001 - any failure here is a fault to report
             faults.append(f"MathJax did not load: {exc}")
         else:
@@ -138,7 +141,8 @@ def _check_page(page, url: str) -> list[str]:
             if errors or red:
                 faults.append(f"MathJax errors: {errors} error nodes, {red} undefined macros shown in red")
             n_math = page.locator(".math").count()
-            n_typeset = page.locator(".math mjx-container, mjx-container.MathJax").count()
+            # A container that still holds a lazy placeholder is not typeset.
+            n_typeset = page.locator(".math mjx-container:not(:has(mjx-lazy)), mjx-container.MathJax:not(:has(mjx-lazy))").count()
             if n_typeset < n_math:
                 faults.append(f"only {n_typeset} of {n_math} equations typeset")
     text = page.evaluate(
@@ -151,8 +155,15 @@ def _check_page(page, url: str) -> list[str]:
     leftover = sorted(set(re.findall(RAW_TEX, text)))
     if leftover:
         faults.append(f"raw TeX on the page: {leftover}")
+    # Figures below the first load lazily, as they come into view: load them all now.
     broken = page.evaluate(
-        "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'))"
+        """async () => {
+             const images = [...document.images];
+             images.forEach(i => { i.loading = 'eager'; });
+             await Promise.all(images.map(i => i.complete ? null
+               : new Promise(done => { i.addEventListener('load', done); i.addEventListener('error', done); })));
+             return images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'));
+           }"""
     )
     if broken:
         faults.append(f"images that did not load: {broken}")

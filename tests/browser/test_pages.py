@@ -62,6 +62,22 @@ def test_search_finds_each_page_by_its_title(browser_page, site_url: str, page_n
     assert page.errors == []
 
 
+def test_equations_are_typeset_as_they_come_into_view(browser_page, site_url: str) -> None:
+    """MathJax typesets lazily: the last displayed equation of the longest chapter waits until it is scrolled to."""
+    page = browser_page
+    page.goto(site_url + "book/01-what-is-calculus.html", wait_until="load")
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.document", timeout=15000)
+    page.evaluate("() => MathJax.startup.promise")
+    last = "[...document.querySelectorAll('div.math')].filter(m => m.offsetParent !== null).pop()"
+    assert page.evaluate(f"() => !!{last}.querySelector('mjx-lazy')"), "the last equation was typeset before it came into view"
+    page.evaluate(f"() => {last}.scrollIntoView()")
+    page.wait_for_function(
+        f"() => {{ const m = {last}; return m.querySelector('mjx-container mjx-math') && !m.querySelector('mjx-lazy'); }}",
+        timeout=15000,
+    )
+    assert page.errors == []
+
+
 @pytest.fixture(scope="module")
 def fixture_url(serve, site_dir: Path, tmp_path_factory) -> str:
     """The fixture pages, served beside the site's own MathJax."""
@@ -78,6 +94,7 @@ def fixture_url(serve, site_dir: Path, tmp_path_factory) -> str:
         ("clean.html", None),
         ("broken-equation.html", "raw TeX on the page"),
         ("tex-error.html", "MathJax errors"),
+        ("lazy-untypeset.html", "only 0 of 1 equations typeset"),
         ("undefined-macro.html", "MathJax errors"),
         ("missing-image.html", "images that did not load"),
         ("axe-violation.html", "axe image-alt"),

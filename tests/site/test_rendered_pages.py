@@ -131,6 +131,180 @@ def test_mathjax_is_served_by_the_site(page: str) -> None:
         assert not urlsplit(link["href"]).scheme, f"{page}: stylesheet from the network: {link['href']}"
 
 
+# --- MathJax: one file, and the fonts it asks for --------------------------------------
+
+MATHJAX_FILE = "mathjax/tex-chtml.js"
+MATHJAX_FONTS = "mathjax/output/chtml/fonts/woff-v2/"
+
+
+def unexpected_mathjax_files(site: Path) -> list[str]:
+    """Files of the site's MathJax folder other than its one script, the CHTML fonts and the licence."""
+    folder = site / "mathjax"
+    extra = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(site).as_posix()
+        if rel in (MATHJAX_FILE, "mathjax/LICENSE"):
+            continue
+        if rel.startswith(MATHJAX_FONTS) and path.suffix == ".woff" and "/" not in rel[len(MATHJAX_FONTS):]:
+            continue
+        extra.append(rel)
+    return extra
+
+
+def test_mathjax_is_one_file() -> None:
+    """MathJax ships as one script (with the fonts CHTML fetches), not a folder of components."""
+    assert (HTML / MATHJAX_FILE).is_file()
+    assert list((HTML / MATHJAX_FONTS).glob("*.woff")), "no CHTML fonts"
+    assert unexpected_mathjax_files(HTML) == []
+    for page in PAGES:
+        srcs = [urlsplit(s["src"]).path for s in soup(page).find_all("script", src=True) if "mathjax" in s["src"].lower()]
+        for src in srcs:
+            assert ((HTML / page).parent / src).resolve() == (HTML / MATHJAX_FILE).resolve(), f"{page}: {src}"
+
+
+def test_the_mathjax_check_finds_a_component_folder(tmp_path: Path) -> None:
+    for rel in (MATHJAX_FILE, "mathjax/LICENSE", MATHJAX_FONTS + "MathJax_Main-Regular.woff",
+                "mathjax/input/tex/extensions/cancel.js", "mathjax/sre/mathmaps/en.json", MATHJAX_FONTS + "x/y.woff"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    assert unexpected_mathjax_files(tmp_path) == [
+        "mathjax/input/tex/extensions/cancel.js", MATHJAX_FONTS + "x/y.woff", "mathjax/sre/mathmaps/en.json"
+    ]
+
+
+@pytest.mark.parametrize("page", PAGES + ["search", "genindex"])
+def test_pages_block_on_no_script_they_can_do_without(page: str) -> None:
+    """No FontAwesome script (the theme's icon font draws the icons), and no search script blocks the first paint.
+
+    book/_templates/layout.html takes them out of the theme's page; this fails
+    if a new theme writes them so that it no longer does.
+    """
+    html = soup(page)
+    scripts = [s for s in html.find_all("script", src=True)]
+    assert not [s["src"] for s in scripts if "fontawesome" in s["src"]], f"{page} loads fontawesome.js"
+    blocking = [s["src"] for s in scripts if re.search(r"searchtools|searchindex|language_data", s["src"])
+                and not (s.has_attr("defer") or s.has_attr("async"))]
+    if page != "search":  # the search page needs them at once
+        assert blocking == [], f"{page}: {blocking} block the first paint"
+
+
+# --- meta descriptions ----------------------------------------------------------------
+
+
+def description_problems(pages: dict[str, str]) -> list[str]:
+    """What is wrong with the meta descriptions of ``pages`` (name: HTML)."""
+    problems, seen = [], {}
+    for name, text in pages.items():
+        metas = BeautifulSoup(text, "html.parser").find_all("meta", attrs={"name": "description"})
+        if len(metas) != 1:
+            problems.append(f"{name}: {len(metas)} meta descriptions")
+            continue
+        content = " ".join(metas[0].get("content", "").split())
+        if not 50 <= len(content) <= 160:
+            problems.append(f"{name}: description of {len(content)} characters, not 50 to 160")
+        if content in seen:
+            problems.append(f"{name}: the same description as {seen[content]}")
+        seen.setdefault(content, name)
+    return problems
+
+
+def test_pages_have_meta_descriptions() -> None:
+    """Each page has one description of its own, as long as search engines show (50 to 160 characters).
+
+    Every page of the site: the book's, and those Sphinx generates (search, the
+    indices); not the redirect that Jupyter Book writes as index.html.
+    """
+    files = [f for f in sorted(HTML.rglob("*.html")) if not any(part.startswith("_") for part in f.relative_to(HTML).parts)]
+    pages = {f.relative_to(HTML).as_posix(): f.read_text(encoding="utf-8") for f in files}
+    pages = {name: text for name, text in pages.items() if 'http-equiv="Refresh"' not in text}
+    assert {f"{p}.html" for p in PAGES + ["search", "genindex"]} <= set(pages)
+    assert description_problems(pages) == []
+
+
+def test_the_description_check_finds_missing_short_and_repeated_descriptions() -> None:
+    good = "A description that is long enough to be shown, and says what the page is."
+    pages = {
+        "a": f'<meta name="description" content="{good}">',
+        "b": f'<meta name="description" content="{good}">',
+        "c": '<meta name="description" content="Too short.">',
+        "d": "<title>no description</title>",
+    }
+    assert description_problems(pages) == [
+        "b: the same description as a", "c: description of 10 characters, not 50 to 160", "d: 0 meta descriptions",
+    ]
+
+
+# --- figures: sized, compressed, opaque -----------------------------------------------
+
+
+def img_size_problems(page: Path) -> list[str]:
+    """Images of ``page``'s article without width and height, or whose size is not the file's."""
+    from PIL import Image
+
+    body = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("article")
+    problems = []
+    for img in body.find_all("img") if body else []:
+        src = img.get("src", "")
+        width, height = img.get("width", ""), img.get("height", "")
+        if not (width.isdigit() and height.isdigit()):
+            problems.append(f"{src}: no width and height")
+            continue
+        path = page.parent / urlsplit(src).path
+        if path.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".webp") and path.is_file():
+            with Image.open(path) as im:
+                if im.size != (int(width), int(height)):
+                    problems.append(f"{src}: width and height {width}x{height}, but the image is {im.size[0]}x{im.size[1]}")
+    return problems
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_images_have_width_and_height(page: str) -> None:
+    """The browser reserves each figure's space before it arrives: the text does not jump."""
+    assert img_size_problems(HTML / f"{page}.html") == []
+
+
+def figure_problems(path: Path) -> list[str]:
+    """Why a figure PNG would vanish in dark mode, or was not recompressed."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        if "transparency" in im.info:
+            return ["a transparent colour"]
+        if im.mode in ("RGBA", "LA", "PA"):
+            alpha = im.getchannel("A")
+            clear = sum(alpha.histogram()[:255])
+            if clear:
+                return [f"{clear} transparent pixels"]
+            return ["an alpha channel that no pixel uses (not recompressed)"]
+    return []
+
+
+def test_figures_are_opaque_and_compressed() -> None:
+    """No figure has a transparent background, on which dark text would vanish in dark mode."""
+    figures = sorted((HTML / "_images").glob("*.png"))
+    assert figures, "no figures in _images"
+    problems = {p.name: figure_problems(p) for p in figures}
+    assert {name: why for name, why in problems.items() if why} == {}
+
+
+def test_the_figure_checks_find_transparency_and_a_missing_size(tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGBA", (4, 2), (0, 0, 0, 0)).save(tmp_path / "clear.png")
+    Image.new("RGBA", (4, 2), (255, 255, 255, 255)).save(tmp_path / "opaque-rgba.png")
+    Image.new("RGB", (4, 2), (255, 255, 255)).save(tmp_path / "rgb.png")
+    assert figure_problems(tmp_path / "clear.png") == ["8 transparent pixels"]
+    assert figure_problems(tmp_path / "opaque-rgba.png") == ["an alpha channel that no pixel uses (not recompressed)"]
+    assert figure_problems(tmp_path / "rgb.png") == []
+    (tmp_path / "page.html").write_text(
+        '<article><img src="rgb.png" alt="a"><img src="rgb.png" width="4" height="2" alt="b">'
+        '<img src="rgb.png" width="8" height="4" alt="c"></article>'
+    )
+    assert img_size_problems(tmp_path / "page.html") == [
+        "rgb.png: no width and height", "rgb.png: width and height 8x4, but the image is 4x2"
+    ]
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_images_have_alt_text_and_exist(page: str) -> None:
     for img in article(page).find_all("img"):

@@ -133,7 +133,18 @@ def dark_mode_faults(page, url: str, mode: str, shot: Path | None = None) -> lis
     if page.locator(".math").count():
         page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.document", timeout=15000)
         page.evaluate("() => MathJax.startup.promise")
-    page.evaluate("() => Promise.all([...document.images].map(i => i.decode().catch(() => null)))")
+        # The site typesets lazily, as equations come into view: typeset the
+        # rest now, so that the screenshot shows every equation.
+        page.evaluate("() => MathJax.startup.document.lazyTypesetAll ? MathJax.startup.document.lazyTypesetAll() : null")
+    # Figures below the first load lazily: load them all now, for the checks and the screenshot.
+    page.evaluate(
+        """async () => {
+             const images = [...document.images];
+             images.forEach(i => { i.loading = 'eager'; });
+             await Promise.all(images.map(i => i.complete ? null
+               : new Promise(done => { i.addEventListener('load', done); i.addEventListener('error', done); })));
+           }"""
+    )
     info = page.evaluate(_INSPECT)
     faults = []
     if info["theme"] != mode:

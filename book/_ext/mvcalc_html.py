@@ -138,8 +138,14 @@ def optimise_png(path: Path) -> bool:
             same = ImageChops.difference(im.convert("RGBA"), check.convert("RGBA")).getbbox() is None
         if not same:  # pragma: no cover - Pillow's PNG codec is lossless
             raise RuntimeError(f"recompressing {path} changed its pixels")
+    stat = path.stat()
     tmp = path.with_suffix(".png.tmp")
     tmp.write_bytes(data)
+    # The same pixels, so the same time of modification: Sphinx records these
+    # files as dependencies of their page, and a newer time would make the
+    # next build read the page again (a rebuild with nothing changed would
+    # never be quick).
+    os.utime(tmp, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     os.replace(tmp, path)
     return True
 

@@ -250,6 +250,7 @@ def test_runs_are_interleaved_and_named_by_page_form_factor_and_run(tmp_path: Pa
     assert len({j.output for j in jobs}) == len(jobs)
     assert jobs[0].spec() == {"id": 0, "url": "http://h/book/intro.html", "formFactor": "mobile",
                               "categories": ["performance", "accessibility", "best-practices", "seo"],
+                              "skipAudits": ["unused-css-rules", "render-blocking-resources"],
                               "output": str(tmp_path / "book" / "intro.mobile.1.json")}
     # accessibility, best practices and SEO once, in the first mobile run
     assert [j.spec()["categories"] for j in jobs[1:] if j.site == "book"] == [["performance"]] * 5

@@ -107,6 +107,14 @@ CHROME_FLAGS = (
     "--no-first-run",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 )
+#: Audits left out of every run. Both need the CSSUsage gatherer, which
+#: Lighthouse runs after the page's trace (so no score depends on it) and whose
+#: CSS.startRuleUsageTracking takes 20 s or more on a chapter of 40,000
+#: elements, past Lighthouse's 30 s protocol timeout on a busy machine (a
+#: PROTOCOL_TIMEOUT that fails the whole run). Both are diagnostics of weight 0:
+#: unused-css-rules finds the theme's unused CSS (about 59 KiB, the stock
+#: site's too); render-blocking-resources cannot run with this Chromium anyway.
+SKIP_AUDITS = ("unused-css-rules", "render-blocking-resources")
 #: A Lighthouse run of a long chapter takes a minute or two on a busy 2-core
 #: machine; one that gives nothing for this long is stuck.
 RUN_TIMEOUT = 600
@@ -431,6 +439,7 @@ class Job:
             "url": self.url,
             "formFactor": self.form_factor,
             "categories": list(run_categories(self.form_factor, self.run)),
+            "skipAudits": list(SKIP_AUDITS),
             "output": str(self.output),
         }
 
@@ -1000,7 +1009,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     errors.append(f"{job}: {error}")
                 else:
                     failed.append(job)
-                print(f"{where}: FAILED ({'again' if progress['retry'] else 'to be retried'}): {error}", flush=True)
+                print(f"{where}: FAILED ({'again' if progress['retry'] else 'to be retried'}) after {seconds:.0f} s: {error}", flush=True)
                 return
             runs[job.site][job.page].setdefault(job.form_factor, []).append(summary)
             scores = " ".join(f"{k} {v}" for k, v in summary["scores"].items())
@@ -1039,7 +1048,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
         "Both sites are served on 127.0.0.1 as GitHub Pages serves them (gzip, Cache-Control: max-age=600). Performance is "
         "Lighthouse's simulated throttling (mobile: a slow 4G network and a 4x slower CPU; desktop: --preset=desktop); "
-        "KiB transferred is total-byte-weight (compressed, mobile runs).",
+        "KiB transferred is total-byte-weight (compressed, mobile runs). "
+        f"Audits not run (weight 0, see SKIP_AUDITS in tools/bench_site.py): {', '.join(SKIP_AUDITS)}.",
         "Ratios (in brackets) are to the stock Jupyter Book template, built with the same jupyter-book and measured in the same "
         f"run: a figure of a page of the book divided by that figure's median over the stock site's {len(stock_figures)} pages "
         "(last row). Above 1.00x is better for a score, heavier for KiB. The stock site loads MathJax from a CDN, which fails "
@@ -1080,6 +1090,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "runs": args.runs,
         "categories": {"mobile run 1": list(CATEGORIES), "other runs": ["performance"]},
         "chrome_flags": list(CHROME_FLAGS),
+        "skipped_audits": list(SKIP_AUDITS),
         "server": {"gzip": list(GZIP_TYPES), "cache_control": CACHE_CONTROL},
         "targets": TARGETS,
         "reference": {"what": "each figure's median over the stock site's pages", "figures": reference},

@@ -179,15 +179,21 @@ def template_dir() -> Path:
 
 
 def stock_is_current(stock: Path) -> bool:
-    """Whether the stock site in ``stock`` is newer than the template and the environment."""
-    index = stock / "_build" / "html" / "intro.html"
-    if not index.is_file():
+    """Whether the stock site in ``stock`` was built, completely, after the template and the environment last changed."""
+    built = stock / ".built"  # written when a build succeeds
+    if not built.is_file() or not (stock / "_build" / "html" / "intro.html").is_file():
         return False
     sources = [p for p in template_dir().rglob("*") if p.is_file()]
     stamp = ROOT / ".venv" / ".installed"
     if stamp.is_file():
         sources.append(stamp)
-    return all(index.stat().st_mtime > p.stat().st_mtime for p in sources)
+    return all(built.stat().st_mtime > p.stat().st_mtime for p in sources)
+
+
+def shown(path: Path) -> str:
+    """A path as the output names it: relative to the repository when inside it."""
+    path = Path(path).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def build_stock(stock: Path, *, force: bool = False) -> Site:
@@ -195,7 +201,7 @@ def build_stock(stock: Path, *, force: bool = False) -> Site:
     html = stock / "_build" / "html"
     source = stock / "book"
     if force or not stock_is_current(stock):
-        print(f"Building the stock Jupyter Book template into {stock.relative_to(ROOT)} ...", flush=True)
+        print(f"Building the stock Jupyter Book template into {shown(stock)} ...", flush=True)
         shutil.rmtree(stock, ignore_errors=True)
         stock.mkdir(parents=True)
         log = stock / "build.log"
@@ -209,8 +215,9 @@ def build_stock(stock: Path, *, force: bool = False) -> Site:
                 done = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=stock, timeout=900, check=False)
                 if done.returncode:
                     raise SetupError(f"the stock template did not build ({' '.join(cmd[:2])} failed): see {log}")
+        (stock / ".built").write_text(f"jupyter-book {_jupyter_book_version()}\n")
     else:
-        print(f"Reusing the stock template built in {stock.relative_to(ROOT)} (newer than the template).", flush=True)
+        print(f"Reusing the stock template built in {shown(stock)} (newer than the template).", flush=True)
     return site_from_toc("stock", html, source / "_toc.yml")
 
 
@@ -1110,8 +1117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     (out / "results.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print()
     print(text, end="")
-    shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
-    print(f"\nWritten: {shown}/table.md and {shown}/results.json (Lighthouse's reports in {shown}/reports).")
+    where = shown(out)
+    print(f"\nWritten: {where}/table.md and {where}/results.json (Lighthouse's reports in {where}/reports).")
     if errors:
         print(f"bench-site: {len(errors)} Lighthouse run(s) failed twice: see above", file=sys.stderr)
         return 1

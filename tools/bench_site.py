@@ -79,6 +79,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+#: The form factors of the runs: Lighthouse's default (mobile) and --preset=desktop.
 FORM_FACTORS = ("mobile", "desktop")
 #: The figures of the table, in its order: (key, column heading).
 COLUMNS = (
@@ -409,9 +410,6 @@ def serve(directory: Path) -> Iterator[str]:
 
 
 # --- Lighthouse -------------------------------------------------------------------
-
-#: The form factors of the runs: Lighthouse's default (mobile) and --preset=desktop.
-FORM_FACTORS = ("mobile", "desktop")
 
 
 def run_categories(form_factor: str, run: int) -> tuple[str, ...]:

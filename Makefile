@@ -12,7 +12,7 @@
 #   make lock    regenerate requirements.txt from requirements.in
 #   make bench   measure accuracy and cost for the appendix: bench/results/*.json
 #   make bench-site  Lighthouse scores of the site against the stock template,
-#                _build/bench-site/table.md (RUNS=3 runs a page; 15-30 minutes)
+#                _build/bench-site/table.md (about 12 minutes a run; RUNS=3 for medians)
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -24,7 +24,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 # Runs of each page and form factor for `make bench-site` (the median is reported):
-# one takes 25-30 minutes on a busy 2-core machine, each more about 20.
+# a run of every page takes about 12 minutes on a 2-core machine, 25 when it is busy.
 RUNS ?= 1
 
 CHAPTERS := $(sort $(wildcard book/[0-9][0-9]-*.md))

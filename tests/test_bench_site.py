@@ -250,6 +250,7 @@ def test_runs_are_interleaved_and_named_by_page_form_factor_and_run(tmp_path: Pa
     assert len({j.output for j in jobs}) == len(jobs)
     assert jobs[0].spec() == {"id": 0, "url": "http://h/book/intro.html", "formFactor": "mobile",
                               "categories": ["performance", "accessibility", "best-practices", "seo"],
+                              "skipAudits": ["unused-css-rules", "render-blocking-resources"],
                               "output": str(tmp_path / "book" / "intro.mobile.1.json")}
     # accessibility, best practices and SEO once, in the first mobile run
     assert [j.spec()["categories"] for j in jobs[1:] if j.site == "book"] == [["performance"]] * 5
@@ -267,3 +268,17 @@ def test_the_examples_in_the_script_hold() -> None:
 
     result = doctest.testmod(bench_site, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 10 and result.failed == 0
+
+
+def test_the_stock_site_is_rebuilt_unless_a_complete_build_is_newer_than_the_template(tmp_path: Path) -> None:
+    import os
+
+    stock = tmp_path / "stock"
+    html = stock / "_build" / "html"
+    html.mkdir(parents=True)
+    (html / "intro.html").write_text("<p>stock</p>")
+    assert not bench_site.stock_is_current(stock)  # pages, but no record of a build that finished
+    (stock / ".built").write_text("jupyter-book\n")
+    assert bench_site.stock_is_current(stock)
+    os.utime(stock / ".built", (0, 0))  # built before the template was installed
+    assert not bench_site.stock_is_current(stock)

@@ -3,11 +3,11 @@
 // Usage: node run.mjs JOBS.json
 //
 // JOBS.json: {"chromePath": "/usr/bin/chromium", "chromeFlags": [...], "jobs": [{"id", "url", "formFactor": "mobile"|"desktop",
-// "categories": [...], "output": "path.json"}, ...]}.
+// "categories": [...], "skipAudits": [...], "output": "path.json"}, ...]}.
 //
 // Each job does what `lighthouse URL --output=json --output-path=OUTPUT
-// --only-categories=... --chrome-flags=... --disable-full-page-screenshot
-// [--preset=desktop]` does (cli/run.js of the same package): a fresh Chromium
+// --only-categories=... --skip-audits=... --chrome-flags=...
+// --disable-full-page-screenshot [--preset=desktop]` does (cli/run.js of the same package): a fresh Chromium
 // (chromePath) launched by chrome-launcher, one Lighthouse navigation, the
 // JSON report written, Chromium killed. All the jobs run in this one process,
 // so that Node loads Lighthouse once rather than once a run (several seconds
@@ -43,6 +43,7 @@ for (const job of jobs) {
       port: chrome.port,
       output: 'json',
       onlyCategories: job.categories,
+      skipAudits: job.skipAudits,
       disableFullPageScreenshot: true,
       logLevel: 'error',
     };

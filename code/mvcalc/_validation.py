@@ -83,3 +83,12 @@ def check_positive(value: Any, name: str) -> float:
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a finite number greater than 0, got {value!r}")
     return value
+
+
+def check_int(value: Any, name: str, minimum: int) -> int:
+    """Return ``value`` as an int if it is an integer of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)

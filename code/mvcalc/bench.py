@@ -54,7 +54,7 @@ from urllib.parse import unquote, urlsplit
 
 import numpy as np
 
-from ._validation import check_callable, check_choice, check_finite_array, check_positive
+from ._validation import check_callable, check_choice, check_finite_array, check_int, check_positive
 from .derivatives import EPS, finite_difference_error
 
 __all__ = [
@@ -95,14 +95,6 @@ __all__ = [
     "write_results",
 ]
 
-
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    """Return ``value`` as an int if it is an integer of at least ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
 
 
 # ============================================================================
@@ -147,7 +139,7 @@ class Timing:
         if np.any(arr < 0):
             raise ValueError(f"times must be non-negative seconds, got {list(arr)}")
         object.__setattr__(self, "times", tuple(float(t) for t in arr))
-        object.__setattr__(self, "number", _check_int(number, "number", 1))
+        object.__setattr__(self, "number", check_int(number, "number", 1))
 
     @property
     def runs(self) -> int:
@@ -364,7 +356,7 @@ def time_side_by_side(
         raise ValueError("funcs must hold at least one function to time")
     for name, func in funcs.items():
         check_callable(func, f"funcs[{name!r}]")
-    repeat = _check_int(repeat, "repeat", 1)
+    repeat = check_int(repeat, "repeat", 1)
     min_time = check_positive(min_time, "min_time")
     check_choice(timer, TIMERS, "timer")
     if not isinstance(collect, (bool, np.bool_)):
@@ -376,7 +368,7 @@ def time_side_by_side(
         if given is None:
             numbers[name] = _calibrate(funcs[name], min_time, timer, collect)
         else:
-            numbers[name] = _check_int(given, "number", 1)
+            numbers[name] = check_int(given, "number", 1)
             _run(funcs[name], 1, timer, collect)  # warm-up
     times: dict[str, list[float]] = {name: [] for name in names}
     for r in range(repeat):
@@ -1204,8 +1196,8 @@ def gradient_benchmark(
         raise TypeError("methods must be a non-empty sequence of method names")
     for m in methods:
         check_choice(m, GRADIENT_METHODS, "method")
-    repeat = _check_int(repeat, "repeat", 1)
-    seed = _check_int(seed, "seed", 0)
+    repeat = check_int(repeat, "repeat", 1)
+    seed = check_int(seed, "seed", 0)
     rng = np.random.default_rng(seed)
     rows = []
     for n in (int(s) for s in sizes):

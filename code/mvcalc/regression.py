@@ -60,7 +60,7 @@ import numpy as np
 from scipy.linalg import qr, solve_triangular
 from scipy.optimize import OptimizeResult
 
-from ._validation import check_callable, check_choice, check_finite_array, check_positive
+from ._validation import check_callable, check_choice, check_finite_array, check_int, check_positive
 from .datasets import NistDataset, log_relative_error, nist
 from .derivatives import EPS, METHODS
 from .multivariate import jacobian
@@ -123,13 +123,6 @@ def _sigma(sigma: Any, n: int) -> np.ndarray:
         )
     return s
 
-
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
 
 
 # --------------------------------------------------------------------------
@@ -506,7 +499,7 @@ def polynomial_fit(
     array([ 2., -1.,  0.,  3.])
     """
     xa = _data_vector(x, "x")
-    degree = _check_int(degree, "degree", 0)
+    degree = check_int(degree, "degree", 0)
     if xa.size < degree + 1:
         raise ValueError(
             f"a polynomial of degree {degree} has {degree + 1} coefficients and needs at least "
@@ -813,7 +806,7 @@ def curve_fit(
     s = _sigma(sigma, n)
     check_choice(method, CURVE_FIT_METHODS, "method")
     tol = check_positive(tol, "tol")
-    maxiter = _DEFAULT_MAXITER[method] if maxiter is None else _check_int(maxiter, "maxiter", 1)
+    maxiter = _DEFAULT_MAXITER[method] if maxiter is None else check_int(maxiter, "maxiter", 1)
     if jac is None:
         jac = "complex"
     if isinstance(jac, str):

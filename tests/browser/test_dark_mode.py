@@ -8,6 +8,11 @@ a page fails when:
 - the mode did not take (``<html data-theme>`` is not the mode asked for, or
   the page's background and text colours are not those of the mode: a dark
   background with light text in dark mode, and the reverse in light mode);
+- the page flashed the other mode: an element's colours changed after it was
+  first drawn, with no reader's action (the theme's buttons fade from one
+  colour to another in a 0.15 s CSS transition when the mode is settled late;
+  every ``transitionrun`` event of a colour property is recorded from the
+  start of the page);
 - a figure has transparent pixels, whose dark axis labels would vanish on the
   dark background;
 - text has less contrast with what is behind it than WCAG 2's level AA asks
@@ -125,9 +130,32 @@ _CONTRAST = """
 """
 
 
+# Recorded from the start of each page: every CSS transition of a colour that
+# starts (the element, and the property).
+_RECORD_TRANSITIONS = """
+window.__colourTransitions = [];
+document.addEventListener('transitionrun', (e) => {
+  if (/color|background|border|fill|stroke|shadow/.test(e.propertyName)) {
+    const el = e.target;
+    window.__colourTransitions.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${e.propertyName}`);
+  }
+}, true);
+"""
+
+# Wait until every CSS transition running now has ended, so that the colours
+# checked are those a reader sees once the page has settled.
+_SETTLE = """
+async () => {
+  const running = document.getAnimations().filter(a => a instanceof CSSTransition);
+  await Promise.all(running.map(a => a.finished.catch(() => null)));
+}
+"""
+
+
 def dark_mode_faults(page, url: str, mode: str, shot: Path | None = None) -> list[str]:
     """Load ``url`` in colour ``mode`` and return every fault found (empty: a clean page)."""
     page.add_init_script(f"localStorage.setItem('mode', '{mode}');")
+    page.add_init_script(_RECORD_TRANSITIONS)
     page.emulate_media(color_scheme=mode)
     page.goto(url, wait_until="load")
     if page.locator(".math").count():
@@ -158,6 +186,14 @@ def dark_mode_faults(page, url: str, mode: str, shot: Path | None = None) -> lis
         if image["clear"]:
             faults.append(f"transparent figure: {image['clear']} of {image['pixels']} pixels of "
                           f"{image['src']} are not opaque")
+    # Transition events are dispatched with the next frame: let two frames pass first.
+    flashes = page.evaluate(
+        "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(window.__colourTransitions))))"
+    )
+    if flashes:
+        faults.append(f"the page changed colours after it was first drawn in {mode} mode (a flash of the "
+                      f"other mode): {len(flashes)} colour transitions, e.g. {sorted(set(flashes))[:3]}")
+    page.evaluate(_SETTLE)
     low = page.evaluate(_CONTRAST)
     if low:
         faults.append(f"text without enough contrast in {mode} mode: {len(low)} elements, e.g. {low[:3]}")
@@ -217,6 +253,12 @@ def dark_fixtures(serve, tmp_path_factory) -> str:
         "dark-text.html": ("html[data-theme=dark] .note { color: #333; }",
                            '<p class="note">Dark text that the dark mode forgot.</p>'),
         "no-dark-mode.html": ("html[data-theme=dark] body { background: #fff; color: #222; }", ""),
+        # The mode settled only once the page is there, as the theme's deferred script did.
+        "late-mode.html": ("button { transition: color 0.15s, background-color 0.15s; }"
+                           "html[data-theme=dark] button { background: #333; color: #eee; }",
+                           '<button>Search</button><script>const root = document.documentElement;'
+                           'root.dataset.theme = "light"; getComputedStyle(document.querySelector("button")).color;'
+                           'root.dataset.theme = localStorage.getItem("mode");</script>'),
     }
     for name, (css, body) in pages.items():
         (folder / name).write_text(_FIXTURE.format(title=name, extra_css=css, body=body))
@@ -231,6 +273,7 @@ def dark_fixtures(serve, tmp_path_factory) -> str:
         ("transparent.html", "dark", "transparent figure"),
         ("dark-text.html", "dark", "text without enough contrast in dark mode"),
         ("no-dark-mode.html", "dark", "dark mode shows a background"),
+        ("late-mode.html", "dark", "a flash of the other mode"),
     ],
 )
 def test_the_dark_mode_checks_catch_each_fault(browser_page, dark_fixtures: str, fixture: str, mode: str,

@@ -216,10 +216,17 @@ def test_training_that_diverges_reports_failure() -> None:
 # --- bad input -----------------------------------------------------------------
 
 
-def test_training_from_an_overflowing_start_is_refused() -> None:
-    params = [(np.array([[1e308, -1e308]]), np.zeros(1))]  # 2e308 - 2e308 overflows to inf - inf
-    with pytest.raises(ValueError, match="the cost is not finite"):
-        nn.train(params, [[2.0, 2.0]], [[0.5]])
+@pytest.mark.parametrize(
+    ("W", "X"),
+    [
+        ([[1e308, -1e308]], [[2.0, 2.0]]),  # 2e308 - 2e308: nan, or inf where the BLAS fuses multiply and add
+        ([[1e308]], [[10.0]]),  # z = inf, which the sigmoid turns into a finite cost
+    ],
+)
+def test_training_from_an_overflowing_start_is_refused(W, X) -> None:
+    params = [(np.array(W), np.zeros(1))]
+    with pytest.raises(ValueError, match="W x \\+ b or the cost is not finite at the starting params"):
+        nn.train(params, X, [[0.5]])
 
 
 def test_mismatched_shapes_are_reported() -> None:

@@ -687,10 +687,14 @@ def train(
             cache = _forward(params, Xa, activation)
             c = float(_cost(cache.a[-1], Ya))
         nfev += 1
-        if not np.isfinite(c) and i == 0:
+        # At the start, an overflow in W x + b is refused even when the cost is
+        # finite: a sigmoid turns z = inf into exactly 1, and whether 2e308 - 2e308
+        # gives nan or inf depends on whether the processor's BLAS fuses the
+        # multiply and the add.
+        if i == 0 and not (np.isfinite(c) and all(np.all(np.isfinite(z)) for z in cache.z)):
             raise ValueError(
-                f"the cost is not finite ({c}) at the starting params: an overflow in W x + b? "
-                "scale the inputs or the weights down"
+                f"W x + b or the cost is not finite at the starting params (cost {c}): an overflow "
+                "in W x + b? scale the inputs or the weights down"
             )
         if not np.isfinite(c):
             success, nit = False, i - 1

@@ -237,7 +237,10 @@ def test_filip_is_hard_for_every_method_and_impossible_for_the_normal_equations(
     ours_exact = linear_least_squares(A, y, method="exact").params
     np.testing.assert_allclose(ours_exact, exact_mp, rtol=1e-14)
     qr = linear_least_squares(A, y)
-    assert np.min(log_relative_error(qr.params, ds.certified_params)) > limit - 0.5
+    # within a digit of that limit: how close depends on the order of the
+    # floating-point operations, which the BLAS kernel of the processor sets
+    # (7.3 digits with OpenBLAS's AVX-512 kernels, 7.8 with its AVX2 ones)
+    assert np.min(log_relative_error(qr.params, ds.certified_params)) > limit - 1
     assert qr.cond > 1e9  # even after scaling the columns
 
 
@@ -447,9 +450,13 @@ def test_maxiter_stops_the_iteration() -> None:
 
 
 def test_inaccurate_jacobian_stagnation_is_reported() -> None:
-    fit = fit_nist("DanWood", 1, jac="forward")
-    assert not fit.success and "stagnates" in fit.message
-    assert fit_nist("DanWood", 1, jac="forward", tol=1e-8).success
+    # A forward-difference Jacobian stalls the Gauss-Newton step at about 1e-10
+    # of the parameters: far above tol = 1e-12 (the default 1e-10 is a coin flip
+    # that rounding decides), far below 1e-8.
+    for start in (1, 2):
+        fit = fit_nist("DanWood", start, jac="forward", tol=1e-12)
+        assert not fit.success and "stagnates" in fit.message
+        assert fit_nist("DanWood", start, jac="forward", tol=1e-8).success
 
 
 def test_exact_fit_converges() -> None:

@@ -348,6 +348,24 @@ def test_newton_agrees_with_scipy_on_the_test_problems(key):
         np.testing.assert_allclose(res.x, ref.x, rtol=1e-5, atol=1e-7)
 
 
+def test_newton_stops_at_the_rounding_floor_of_f():
+    # f = 1e8 + 1e4 (x - 1)^2 from x = 1 + 1e-9: the gradient, 2e-5, is far above tol, but the
+    # Newton step would lower f by 1e-14, a millionth of the spacing of doubles near 1e8 (1.5e-8).
+    # Whether a lucky rounding lets such a point through the gradient test depends on the
+    # processor's BLAS (Jennrich-Sampson stopped at |grad f| = 5e-6 with OpenBLAS's AVX kernels,
+    # where its f of 124 cannot see a decrease below 3e-14); this decides it from the model.
+    f = lambda v: 1e8 + 1e4 * (v[0] - 1.0) ** 2  # noqa: E731
+    g = lambda v: np.array([2e4 * (v[0] - 1.0)])  # noqa: E731
+    h = lambda v: np.array([[2e4]])  # noqa: E731
+    res = newton(f, [1.0 + 1e-9], jac=g, hess=h)
+    assert res.success and res.status == 0, res.message
+    assert "rounding floor" in res.message and "|grad f| = 2e-05" in res.message
+    assert res.nit == 0
+    # a gradient that is wrong (pointing uphill), not a rounding floor, is still a failure
+    wrong = newton(lambda v: v @ v, [1.0, 1.0], jac=lambda v: -2 * v, hess=lambda v: 2 * np.eye(2))
+    assert not wrong.success and wrong.status == 2 and "line search failed" in wrong.message
+
+
 def test_newton_safeguard_on_an_indefinite_hessian():
     f = lambda v: v[0] ** 4 / 4 - v[0] ** 2 + v[1] ** 2  # noqa: E731  minima at (+-sqrt2, 0), max ridge at 0
     for fallback, kind in (("regularise", "regularised"), ("gradient", "gradient")):

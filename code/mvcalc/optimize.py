@@ -759,6 +759,23 @@ def _modified_newton_direction(H: np.ndarray, g: np.ndarray, fallback: str) -> t
 
 
 @_quiet
+def _at_rounding_floor(g: np.ndarray, p: np.ndarray, kind: str, fx: float, max_step: float) -> bool:
+    r"""Whether a short Newton step ``p`` would lower :math:`f` by less than its rounding error.
+
+    The quadratic model predicts the decrease :math:`-\frac12\nabla f^{\mathsf T}\mathbf p`
+    for the Newton step :math:`\mathbf p=-\mathbf H^{-1}\nabla f` (with
+    :math:`\mathbf H` positive definite). Below :math:`4\varepsilon\max(1,|f|)`
+    no evaluation of :math:`f` in double precision can see it: the iterate is
+    as close to the minimum as :math:`f` can tell, whatever the size of the
+    gradient, which then depends on the scale of the problem.
+    """
+    return (
+        kind == "newton"
+        and float(np.linalg.norm(p)) <= max_step
+        and -0.5 * float(g @ p) <= 4 * np.finfo(float).eps * max(1.0, abs(fx))
+    )
+
+
 def newton(
     fun: Callable[[np.ndarray], float],
     x0: Any,
@@ -798,8 +815,13 @@ def newton(
     :math:`\|\mathbf p\|\le\sqrt{\text{tol}}\,\max(1,\|\mathbf s\|)` (or no
     step decreases :math:`f` any more). The last test keeps a small gradient
     on a slope that never ends, such as :math:`e^x` far to the left, from
-    being reported as a minimum. At a saddle point it steps along the
-    eigenvector of the most negative eigenvalue, downhill, and reports
+    being reported as a minimum. It also succeeds, whatever the gradient, when
+    no step decreases :math:`f` and the short Newton step would lower it by
+    less than its rounding error,
+    :math:`-\frac12\nabla f^{\mathsf T}\mathbf p\le 4\varepsilon\max(1,|f|)`:
+    then :math:`f` is at its rounding floor, as close to the minimum as an
+    evaluation of :math:`f` in double precision can tell. At a saddle point
+    it steps along the eigenvector of the most negative eigenvalue, downhill, and reports
     ``status=6`` if it cannot.
 
     Parameters
@@ -915,6 +937,14 @@ def newton(
                     message = (
                         f"converged: |grad f| = {gnorm:.3g} <= tol = {tol:g}, and no step decreases f "
                         "any further (f is at its rounding floor)"
+                    )
+                elif _at_rounding_floor(g, *candidates[0], fx, xtol * max(1.0, float(np.linalg.norm(x)))):
+                    p = candidates[0][0]
+                    status = 0
+                    message = (
+                        f"converged: no step decreases f, and the Newton step {np.linalg.norm(p):.3g} would "
+                        f"decrease it by {-0.5 * float(g @ p):.3g}, less than its rounding error "
+                        f"{np.finfo(float).eps * abs(fx):.3g}: f is at its rounding floor (|grad f| = {gnorm:.3g})"
                     )
                 else:
                     status = 2

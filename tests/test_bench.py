@@ -649,6 +649,13 @@ def test_the_tool_reports_a_failed_step(tmp_path: Path) -> None:
     assert status["returncode"] == 3 and status["wall"] >= 0 and status["cpu"] >= 0
     with pytest.raises(SystemExit, match="failed in the copy"):
         tool.fail("a step", logfile, None)
+    # a failed build: the failing cell, which comes long before the end of the log, is shown too
+    cell = ["WARNING: Executing notebook failed: CellExecutionError", "assert filip_qr.min_digits > 7.5",
+            "AssertionError"]
+    lines = ["reading sources"] * 100 + cell + ["Traceback (most recent call last):"] * 100
+    excerpt = tool.failure_excerpt(lines)
+    assert excerpt[:3] == cell and excerpt[-40:] == lines[-40:]
+    assert tool.failure_excerpt(["a", "b"]) == ["a", "b"]
     logfile.write_text("...\n===== 12 passed, 1 skipped in 3.21s =====\n")
     assert tool.pytest_summary(logfile) == "12 passed, 1 skipped in 3.21s"
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -183,9 +184,25 @@ def run_timed(cmd: list[str], cwd: Path, env: dict[str, str], logfile: Path) -> 
     return {"wall": round(wall, 2), "cpu": round(cpu, 2), "returncode": status}
 
 
+#: Where a log shows the cause of a failed build: the cell of a page that failed to execute.
+_CAUSE = re.compile(r"Executing notebook failed|An error occurred while executing the following cell")
+
+
+def failure_excerpt(lines: list[str], tail: int = 40, cause: int = 60) -> list[str]:
+    """The lines of a failed step's log to show: the failing cell, if any, then the end of the log.
+
+    The end of a failed build is Jupyter Book's traceback, which names the
+    page but not the cell; the cell and its traceback come earlier.
+    """
+    start = next((i for i, line in enumerate(lines) if _CAUSE.search(line)), None)
+    if start is None or start >= len(lines) - tail:
+        return lines[-tail:]
+    return lines[start:start + cause] + ["[...]"] + lines[-tail:]
+
+
 def fail(what: str, logfile: Path, keep: Path | None) -> None:
     lines = logfile.read_text(errors="replace").splitlines()
-    print("\n".join(lines[-40:]), file=sys.stderr)
+    print("\n".join(failure_excerpt(lines)), file=sys.stderr)
     where = f"; the copy is kept in {keep}" if keep else ""
     raise SystemExit(f"bench: {what} failed in the copy of the book (log above){where}")
 

@@ -366,6 +366,12 @@ def test_newton_stops_at_the_rounding_floor_of_f():
     assert not wrong.success and wrong.status == 2 and "line search failed" in wrong.message
 
 
+def test_newton_reports_an_overflow_without_a_floating_point_warning():
+    # pytest turns warnings into errors: the solver checks every value itself
+    res = newton(lambda v: np.exp(v[0]) + np.exp(-v[0]), [709.0])
+    assert not res.success and "inf" in res.message
+
+
 def test_newton_safeguard_on_an_indefinite_hessian():
     f = lambda v: v[0] ** 4 / 4 - v[0] ** 2 + v[1] ** 2  # noqa: E731  minima at (+-sqrt2, 0), max ridge at 0
     for fallback, kind in (("regularise", "regularised"), ("gradient", "gradient")):

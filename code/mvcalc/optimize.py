@@ -758,7 +758,6 @@ def _modified_newton_direction(H: np.ndarray, g: np.ndarray, fallback: str) -> t
     return p, "regularised"
 
 
-@_quiet
 def _at_rounding_floor(g: np.ndarray, p: np.ndarray, kind: str, fx: float, max_step: float) -> bool:
     r"""Whether a short Newton step ``p`` would lower :math:`f` by less than its rounding error.
 
@@ -776,6 +775,7 @@ def _at_rounding_floor(g: np.ndarray, p: np.ndarray, kind: str, fx: float, max_s
     )
 
 
+@_quiet
 def newton(
     fun: Callable[[np.ndarray], float],
     x0: Any,
@@ -821,8 +821,8 @@ def newton(
     :math:`-\frac12\nabla f^{\mathsf T}\mathbf p\le 4\varepsilon\max(1,|f|)`:
     then :math:`f` is at its rounding floor, as close to the minimum as an
     evaluation of :math:`f` in double precision can tell. At a saddle point
-    it steps along the eigenvector of the most negative eigenvalue, downhill, and reports
-    ``status=6`` if it cannot.
+    it steps along the eigenvector of the most negative eigenvalue, downhill,
+    and reports ``status=6`` if it cannot.
 
     Parameters
     ----------
@@ -944,7 +944,8 @@ def newton(
                     message = (
                         f"converged: no step decreases f, and the Newton step {np.linalg.norm(p):.3g} would "
                         f"decrease it by {-0.5 * float(g @ p):.3g}, less than its rounding error "
-                        f"{np.finfo(float).eps * abs(fx):.3g}: f is at its rounding floor (|grad f| = {gnorm:.3g})"
+                        f"(4 eps |f| = {4 * np.finfo(float).eps * max(1.0, abs(fx)):.3g}): f is at its rounding "
+                        f"floor (|grad f| = {gnorm:.3g})"
                     )
                 else:
                     status = 2

@@ -28,6 +28,16 @@
   description:``); the pages Sphinx generates (search, index) take theirs from
   ``mvcalc_meta_descriptions`` in ``_config.yml``. A page without one is a
   build warning, so an error in the book's strict build.
+- Scripts do not hold up the first paint: Sphinx and its extensions (doctools,
+  copybutton, togglebutton, sphinx-design's tabs, sphinx-book-theme) add their
+  scripts to the ``<head>`` without ``defer``, so the browser stops reading the
+  page until each has arrived and run, and a phone on a slow network shows
+  nothing for a second or more. None of them is needed before the page is read
+  (each waits for the document to be ready), so each gets ``defer``: it loads
+  in parallel and runs, in the same order, once the page is parsed. Only
+  ``documentation_options.js`` stays as it is, since inline scripts of the
+  page use what it defines as soon as they run; and the search page, whose
+  own inline script needs doctools.js at once, keeps its scripts as they were.
 """
 
 from __future__ import annotations
@@ -221,6 +231,35 @@ def check_description(app: Sphinx, pagename: str, templatename: str, context: di
         )
 
 
+# Scripts that must run as soon as the parser meets them: inline scripts of the
+# page read DOCUMENTATION_OPTIONS, which this one defines.
+_SYNCHRONOUS_SCRIPTS = {"_static/documentation_options.js"}
+
+
+def defer_scripts(app: Sphinx, pagename: str, templatename: str,
+                  context: dict[str, Any], doctree: Any) -> None:
+    """Give ``defer`` to every script file of the page's head that has neither
+    ``defer`` nor ``async`` (inline scripts, with no file, are left alone).
+
+    Not on the search page, whose template calls doctools.js's ``_ready`` from an
+    inline script as the page is parsed."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    if pagename == "search":
+        return
+
+    scripts = []
+    for script in context.get("script_files", []):
+        attributes = dict(getattr(script, "attributes", {}))
+        filename = str(getattr(script, "filename", script))
+        if (filename and filename not in _SYNCHRONOUS_SCRIPTS and "body" not in attributes
+                and "defer" not in attributes and "async" not in attributes):
+            attributes["defer"] = "defer"
+            script = _JavaScript(script.filename, priority=script.priority, **attributes)
+        scripts.append(script)
+    context["script_files"][:] = scripts
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("mvcalc_meta_descriptions", {}, "html", types=[dict])
     app.connect("doctree-resolved", number_fixed_ids)
@@ -228,5 +267,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _label_sidebar_toggles, priority=600)
     app.connect("html-page-context", size_figures, priority=100)
     app.connect("html-page-context", check_description, priority=100)
+    # After every extension has added its scripts (sphinx-thebe's at 500).
+    app.connect("html-page-context", defer_scripts, priority=900)
     app.add_css_file("mvcalc.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

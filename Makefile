@@ -1,6 +1,7 @@
 # Build and test the book. On a fresh machine `make book` and `make test` do all
 # the set-up themselves: they create .venv from the pins in requirements.txt and
-# fetch MathJax from the pinned npm package in tools/web.
+# install the pinned npm packages of tools/web (MathJax, which typesets the
+# equations at build time; axe-core and the Nu Html Checker for the page checks).
 #
 #   make book    execute every chapter and build the HTML site, warnings as errors
 #   make test    unit tests, every chapter executed by nbval, the strict build,
@@ -30,7 +31,7 @@ RUNS ?= 1
 CHAPTERS := $(sort $(wildcard book/[0-9][0-9]-*.md))
 # Every page that executes: the chapters and the appendices.
 NOTEBOOKS := $(CHAPTERS) $(sort $(wildcard book/appendix-*.md))
-MATHJAX := _build/mathjax/mathjax/tex-chtml.js
+WEB := tools/web/node_modules/.package-lock.json
 # Lighthouse for `make bench-site`, a project of its own so that `make test` does not install it.
 LIGHTHOUSE := tools/bench-site/node_modules/.package-lock.json
 EXEC_KEY := _build/.execution-key
@@ -50,7 +51,7 @@ TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-reco
 CFFCONVERT_WHEEL := _build/cffconvert/cffconvert-2.0.0-py3-none-any.whl
 CFFCONVERT_SHA256 := 573c825e4e16173d99396dc956bd22ff5d4f84215cc16b6ab05299124f5373bb
 
-.PHONY: help venv book test unit nbval site-check browser execution-key serve clean distclean lock mathjax pdf tex pdf-check readme-figure bench bench-site
+.PHONY: help venv book test unit nbval site-check browser execution-key serve clean distclean lock web pdf tex pdf-check readme-figure bench bench-site
 
 help:
 	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
@@ -65,29 +66,17 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-# --- MathJax, served from the site so that math renders offline ----------------
-# One file, _build/mathjax/mathjax/tex-chtml.js: MathJax's tex-chtml.js (TeX
-# input with base, ams, newcommand and configmacros; CHTML output; the menu; the
-# hidden MathML for screen readers), then two more of MathJax's own components,
-# the TeX extension boldsymbol (which the chapters use) and ui/lazy (equations
-# are typeset as they come into view), then tools/web/mathjax-book.js (tells the
-# loader they are there; the menu offers nothing the site does not ship). Beside
-# it only the CHTML fonts, which the browser fetches as the math needs them, and
-# MathJax's licence. html_extra_path copies _build/mathjax into the site, over
-# what is there, and only when a page is written: a new MathJax throws the old
-# site away (not the executed chapters), so no stale file stays in it.
-MATHJAX_ES5 := tools/web/node_modules/mathjax/es5
-MATHJAX_PARTS := $(MATHJAX_ES5)/tex-chtml.js $(MATHJAX_ES5)/input/tex/extensions/boldsymbol.js \
-  $(MATHJAX_ES5)/ui/lazy.js tools/web/mathjax-book.js
-$(MATHJAX): tools/web/package-lock.json tools/web/mathjax-book.js
+# --- Node packages: MathJax, axe-core, the Nu Html Checker ------------------------
+# MathJax typesets the equations as MathML when the book is built
+# (book/_ext/mvcalc_math.py), so the site ships no MathJax at all. A new MathJax
+# throws the built site away (not the executed chapters), so every page is
+# typeset again.
+$(WEB): tools/web/package-lock.json
 	npm ci --prefix tools/web --ignore-scripts --no-audit --no-fund --loglevel=error
-	rm -rf _build/mathjax _build/html && mkdir -p _build/mathjax/mathjax/output/chtml/fonts
-	for part in $(MATHJAX_PARTS); do cat $$part; printf ';\n'; done > $@.tmp
-	cp -r $(MATHJAX_ES5)/output/chtml/fonts/woff-v2 _build/mathjax/mathjax/output/chtml/fonts/
-	cp tools/web/node_modules/mathjax/LICENSE _build/mathjax/mathjax/
-	mv $@.tmp $@
+	rm -rf _build/html
+	touch $@
 
-mathjax: $(MATHJAX)
+web: $(WEB)
 
 # --- the book -------------------------------------------------------------------
 # myst-nb's execution cache keys on the cells' text only. The chapters also
@@ -105,14 +94,14 @@ execution-key:
 	  echo "$$key" > $(EXEC_KEY); \
 	fi
 
-book: $(STAMP) $(MATHJAX) execution-key
+book: $(STAMP) $(WEB) execution-key
 	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
 	@test -f _build/html/index.html
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html or run 'make serve'."
 
 # --- the PDF -------------------------------------------------------------------
 # Sphinx's LaTeX builder through Jupyter Book, then latexmk and XeLaTeX. The
-# preamble (the MathJax macros of _config.yml, proofs, the title page's version
+# preamble (the TeX macros of _config.yml, proofs, the title page's version
 # and date) comes from book/_ext. The HTML build copies the PDF into the site and
 # links it from every page whenever it exists, so `make pdf` refreshes a site
 # already built.
@@ -129,9 +118,6 @@ tex:
 
 pdf: $(STAMP) tex execution-key
 	rm -f $(PDF)
-	@# html_extra_path names the MathJax folder, which only the HTML needs: with
-	@# -W, Sphinx fails if it is missing, so make sure it exists (empty is fine).
-	@mkdir -p _build/mathjax
 	LATEXMKOPTS=-silent LATEXOPTS="-interaction=nonstopmode -halt-on-error" \
 	  $(VENV)/bin/jupyter-book build . --builder pdflatex -W -n --keep-going \
 	  || { grep -A8 '^!' $(PDF:.pdf=.log) 2>/dev/null | head -40; exit 1; }
@@ -160,16 +146,16 @@ browser:
 	fi
 
 # --- tests ----------------------------------------------------------------------
-unit: $(STAMP) $(CFFCONVERT_WHEEL)
+unit: $(STAMP) $(WEB) $(CFFCONVERT_WHEEL)
 	$(PY) -m pytest --ignore=tests/site --ignore=tests/browser
 
 nbval: $(STAMP)
 	$(PY) tools/run_nbval.py $(NOTEBOOKS)
 
-site-check: $(STAMP) $(MATHJAX) browser
+site-check: $(STAMP) $(WEB) browser
 	$(PY) -m pytest tests/site tests/browser
 
-test: $(STAMP) $(MATHJAX)
+test: $(STAMP) $(WEB)
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory nbval
 	$(MAKE) --no-print-directory book
@@ -184,7 +170,7 @@ serve:
 
 # The measurements the appendix cannot make live (tools/bench.py): a few
 # minutes. tests/test_bench.py fails when a file they measured has changed since.
-bench: $(STAMP) $(MATHJAX) $(CFFCONVERT_WHEEL)
+bench: $(STAMP) $(WEB) $(CFFCONVERT_WHEEL)
 	$(PY) tools/bench.py
 
 # Lighthouse 12.2.3 and Debian's Chromium against the site and the stock Jupyter

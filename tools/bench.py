@@ -22,8 +22,9 @@ book.json
     page took to execute, and the weight of each built page. Made in a fresh
     copy of the repository in a temporary folder (a git clone with the working
     tree's uncommitted files copied over), so that the shared _build is not
-    touched; the copy links the existing .venv and copies MathJax and the
-    validator wheel from _build instead of installing them, so environment
+    touched; the copy links the existing .venv and tools/web/node_modules (the
+    npm packages: MathJax, which typesets the equations during the build) and
+    copies the validator wheel from _build instead of installing them, so environment
     set-up is not in the times. Measures every file the build and the tests read.
 
 Everything runs once, in the order above (the copy of the book then holds the
@@ -78,8 +79,8 @@ NOT_MEASURED = ["tests/site", "tests/browser"]
 
 # The Makefile's prerequisites that the copy borrows instead of making:
 STAMP = ".venv/.installed"
-MATHJAX = "_build/mathjax/mathjax/tex-chtml.js"
-BORROWED = ["_build/mathjax", "_build/cffconvert"]
+WEB = "tools/web/node_modules/.package-lock.json"
+BORROWED = ["_build/cffconvert"]
 
 
 def log(message: str) -> None:
@@ -166,6 +167,8 @@ def make_copy(target: Path) -> list[str]:
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, target / name)
     (target / ".venv").symlink_to(ROOT / ".venv")
+    if (ROOT / "tools/web/node_modules").is_dir():
+        (target / "tools/web/node_modules").symlink_to(ROOT / "tools/web/node_modules")
     for folder in BORROWED:
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, target / folder)
@@ -227,7 +230,7 @@ def measure_book(keep: bool, toc: Path | None = None) -> Path:
         env = {k: v for k, v in os.environ.items() if k not in {"MVCALC_HTML", "MVCALC_TOC", "PYTHONPATH"}}
         env["PYTHONPATH"] = str(repo / "code")  # the copy's mvcalc, not the editable install's
         env["MVCALC_BENCH_MEASURING"] = "book.json"
-        borrowed = ["-o", STAMP] + (["-o", MATHJAX] if (repo / MATHJAX).is_file() else [])
+        borrowed = ["-o", STAMP] + (["-o", WEB] if (repo / WEB).is_file() else [])
         make = ["make", "--no-print-directory", *borrowed]
         steps = {}
         for key, target, what in (
@@ -256,13 +259,13 @@ def measure_book(keep: bool, toc: Path | None = None) -> Path:
         notes = [
             "Measured in a fresh copy of the repository (a git clone with the working tree's uncommitted "
             "files copied over), once each: a clean build takes minutes, so there is no spread to report.",
-            "The copy links the existing .venv and copies MathJax and the validator wheel from _build, "
-            "so creating the environment is not in the times.",
+            "The copy links the existing .venv and npm packages (tools/web/node_modules) and copies the "
+            "validator wheel from _build, so creating the environment is not in the times.",
             "Wall-clock and CPU seconds; CPU seconds count the processes that the step started and waited for.",
             "The unit tests are make unit (tests and doctests); nbval, the site checks and the browser "
             "checks of make test are not timed.",
             "Page weight: the page's HTML, its images and the scripts and stylesheets it links, uncompressed, "
-            "each file once; not what scripts load later (MathJax's fonts and extensions).",
+            "each file once; not what scripts load later.",
         ]
         if toc is not None:
             notes.append("The copy was built with a table of contents given to tools/bench.py (--toc); "

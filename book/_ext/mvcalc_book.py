@@ -231,7 +231,7 @@ def _dedupe_scripts(app: Sphinx, pagename: str, templatename: str, context: dict
         seen.add(key)
         unique.append(js)
     # In place: the list is the builder's own, to which later handlers of this
-    # event (MathJax's, for one) still add their scripts.
+    # event still add their scripts.
     context["script_files"][:] = unique
 
 

@@ -76,7 +76,7 @@ def browser():
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"{CHROMIUM} is missing: 'make browser' installs Debian's chromium", pytrace=False)
     if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: 'make mathjax' installs tools/web", pytrace=False)
+        pytest.fail(f"{AXE} is missing: 'make web' installs tools/web", pytrace=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -127,27 +127,29 @@ def _check_page(page, url: str) -> list[str]:
     page.goto(url, wait_until="load")
     faults: list[str] = []
     if page.locator(".math").count():
-        try:
-            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.document", timeout=15000)
-            page.evaluate("() => MathJax.startup.promise")
-            # The site typesets lazily, as equations come into view: typeset the
-            # rest now, as MathJax does before printing, to check every one.
-            page.evaluate("() => MathJax.startup.document.lazyTypesetAll ? MathJax.startup.document.lazyTypesetAll() : null")
-        except Exception as exc:  # noqa: BLE001 - any failure here is a fault to report
-            faults.append(f"MathJax did not load: {exc}")
-        else:
-            errors = page.locator("mjx-merror, [data-mjx-error]").count()
-            red = page.locator('mjx-container [style*="color: red"], mjx-container [mathcolor="red"]').count()
-            if errors or red:
-                faults.append(f"MathJax errors: {errors} error nodes, {red} undefined macros shown in red")
-            n_math = page.locator(".math").count()
-            # A container that still holds a lazy placeholder is not typeset.
-            n_typeset = page.locator(".math mjx-container:not(:has(mjx-lazy)), mjx-container.MathJax:not(:has(mjx-lazy))").count()
-            if n_typeset < n_math:
-                faults.append(f"only {n_typeset} of {n_math} equations typeset")
+        # Equations are MathML, typeset when the book was built
+        # (book/_ext/mvcalc_math.py): each .math holds one <math>, which
+        # Chromium lays out as MathML, with no error node and nothing in red.
+        state = page.evaluate(
+            """() => {
+                const math = [...document.querySelectorAll('.math')];
+                const typeset = math.filter(m => m.querySelector(':scope > math, :scope > .eqno ~ math'));
+                const drawn = typeset.map(m => m.querySelector('math'))
+                    .filter(m => getComputedStyle(m).display.includes('math'));
+                const errors = document.querySelectorAll('merror').length;
+                const red = document.querySelectorAll('math [mathcolor="red"], math [style*="color: red"], math [style*="color:red"]').length;
+                return {n: math.length, typeset: typeset.length, drawn: drawn.length, errors, red};
+            }"""
+        )
+        if state["errors"] or state["red"]:
+            faults.append(f"math errors: {state['errors']} error nodes, {state['red']} undefined macros shown in red")
+        if state["typeset"] < state["n"]:
+            faults.append(f"only {state['typeset']} of {state['n']} equations typeset")
+        if state["drawn"] < state["typeset"]:
+            faults.append(f"only {state['drawn']} of {state['typeset']} equations drawn as MathML")
     text = page.evaluate(
         """() => { const a = document.body.cloneNode(true);
-                 a.querySelectorAll('pre, code, script, style, mjx-container, .highlight').forEach(e => e.remove());
+                 a.querySelectorAll('pre, code, script, style, annotation, .highlight').forEach(e => e.remove());
                  return a.textContent; }"""
     )
     import re

@@ -21,9 +21,10 @@ a page fails when:
   contrast rule included, on every page in the default (light) mode; in dark
   mode this test computes the same ratio itself, from each text element's
   computed colour and the nearest opaque background behind it, because axe
-  takes half a minute on a chapter (tens of thousands of MathJax nodes)
-  where this takes a second. MathJax's output is skipped: it is drawn in the
-  colour of the text around it.
+  takes half a minute on a chapter (tens of thousands of elements) where
+  this takes a second. Equations (MathML) are skipped: they carry no colour of
+  their own (tests/site checks that no ``mathcolor`` or ``mathbackground`` is
+  in the site), so they are drawn in the colour of the text around them.
 
 Figures are the images of the article (not the theme's icons, such as the
 Binder logo in the launch menu, which are drawn on transparent backgrounds on
@@ -91,7 +92,7 @@ _INSPECT = """
 """
 
 
-# Every element with text of its own, visible and outside MathJax's output,
+# Every element with text of its own, visible and outside equations (MathML),
 # whose contrast ratio with the nearest opaque background behind it is below
 # WCAG 2 AA: 4.5, or 3 for large text (24 px, or 18.66 px and bold). Colours
 # with transparency are blended over that background first.
@@ -109,7 +110,7 @@ _CONTRAST = """
   };
   const low = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT, {
-    acceptNode: (el) => ['MJX-CONTAINER', 'SCRIPT', 'STYLE', 'SVG', 'svg', 'NOSCRIPT'].includes(el.tagName)
+    acceptNode: (el) => ['math', 'SCRIPT', 'STYLE', 'SVG', 'svg', 'NOSCRIPT'].includes(el.tagName)
       ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT });
   for (let el = walker.currentNode; el; el = walker.nextNode()) {
     const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
@@ -158,12 +159,6 @@ def dark_mode_faults(page, url: str, mode: str, shot: Path | None = None) -> lis
     page.add_init_script(_RECORD_TRANSITIONS)
     page.emulate_media(color_scheme=mode)
     page.goto(url, wait_until="load")
-    if page.locator(".math").count():
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.document", timeout=15000)
-        page.evaluate("() => MathJax.startup.promise")
-        # The site typesets lazily, as equations come into view: typeset the
-        # rest now, so that the screenshot shows every equation.
-        page.evaluate("() => MathJax.startup.document.lazyTypesetAll ? MathJax.startup.document.lazyTypesetAll() : null")
     # Figures below the first load lazily: load them all now, for the checks and the screenshot.
     page.evaluate(
         """async () => {

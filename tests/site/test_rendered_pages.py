@@ -1,7 +1,7 @@
 """Checks of the built site, _build/html, run by `make test` after the strict build.
 
 A Sphinx build can succeed and still publish a page with a traceback, a warning
-printed by a cell, TeX that MathJax will never see, an image without alt text
+printed by a cell, TeX that was never typeset, an image without alt text
 or a script fetched from the network. These tests read every page for those.
 """
 
@@ -95,34 +95,55 @@ def test_no_raw_tex_outside_math(page: str) -> None:
     assert not leftover, f"{page}: TeX commands outside math: {sorted(set(leftover))[:10]}"
 
 
+def tex_of(element) -> str:
+    """The TeX of a typeset equation: its annotation (book/_ext/mvcalc_math.py)."""
+    annotation = element.select_one('annotation[encoding="application/x-tex"]')
+    assert annotation is not None, f"an equation without its TeX: {str(element)[:200]}"
+    return annotation.get_text()
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_math_is_well_formed(page: str) -> None:
-    """Every math element has balanced braces and \\left/\\right pairs, and uses known macros."""
+    """Every equation's TeX has balanced braces and \\left/\\right pairs, and uses known macros."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     macros = set(config["sphinx"]["config"]["mathjax3_config"]["tex"]["macros"])
     for el in article(page).select(".math"):
-        for eqno in el.select(".eqno"):
-            eqno.decompose()
-        tex = el.get_text()
+        tex = tex_of(el)
         depth = 0
         for ch in re.sub(r"\\[{}]", "", tex):
             depth += {"{": 1, "}": -1}.get(ch, 0)
             assert depth >= 0, f"{page}: unbalanced '}}' in {tex!r}"
         assert depth == 0, f"{page}: unbalanced '{{' in {tex!r}"
         assert len(re.findall(r"\\left\b", tex)) == len(re.findall(r"\\right\b", tex)), tex
-        assert tex.strip().startswith(("\\(", "\\[", "\\begin")), f"{page}: math without delimiters {tex!r}"
         for name in re.findall(r"\\([a-zA-Z]+)", tex):
             assert name not in {"dd", "R", "eps", "bigO"} or name in macros
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_mathjax_is_served_by_the_site(page: str) -> None:
-    """Math must render offline: MathJax is loaded from the site, not a CDN."""
+def test_math_is_mathml_core(page: str) -> None:
+    """Every equation is one MathML element, typeset when the book was built, in
+    the part of MathML that browsers draw (MathML Core): no ``mathvariant`` but
+    ``normal``, no MathJax attributes, no colours of its own."""
+    for el in article(page).select(".math"):
+        maths = el.find_all("math", recursive=False)
+        assert len(maths) == 1, f"{page}: {str(el)[:200]}"
+        math = maths[0]
+        assert math.get("xmlns") == "http://www.w3.org/1998/Math/MathML", page
+        assert (math.get("display") == "block") == (el.name == "div"), f"{page}: {str(el)[:200]}"
+        for node in math.find_all(True):
+            assert not [a for a in node.attrs if a.startswith("data-mjx")], f"{page}: {node}"
+            assert node.get("mathvariant") in (None, "normal"), f"{page}: {node}"
+            assert "mathcolor" not in node.attrs and "mathbackground" not in node.attrs, f"{page}: {node}"
+        assert not el.select(".mvcalc-math-error"), f"{page}: an equation left as TeX: {el.get_text()[:200]}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_scripts_are_served_by_the_site(page: str) -> None:
+    """Pages render offline: every script and stylesheet comes from the site, and
+    none is for the math, which needs no script."""
     html = soup(page)
     scripts = [s["src"] for s in html.find_all("script", src=True)]
-    mathjax = [s for s in scripts if "tex-chtml" in s or "mathjax" in s.lower()]
-    if article(page).select(".math"):
-        assert mathjax, f"{page}: math but no MathJax script"
+    assert not [s for s in scripts if "mathjax" in s.lower() or "tex-" in s.lower()], f"{page}: a script for the math"
     for src in scripts:
         assert not urlsplit(src).scheme, f"{page}: script from the network: {src}"
         target = (HTML / page).parent / urlsplit(src).path
@@ -131,61 +152,13 @@ def test_mathjax_is_served_by_the_site(page: str) -> None:
         assert not urlsplit(link["href"]).scheme, f"{page}: stylesheet from the network: {link['href']}"
 
 
-# --- MathJax: one file, and the fonts it asks for --------------------------------------
-
-MATHJAX_FILE = "mathjax/tex-chtml.js"
-MATHJAX_FONTS = "mathjax/output/chtml/fonts/woff-v2/"
+# --- no MathJax in the site ---------------------------------------------------------
 
 
-def unexpected_mathjax_files(site: Path) -> list[str]:
-    """Files of the site's MathJax folder other than its one script, the CHTML fonts and the licence."""
-    folder = site / "mathjax"
-    extra = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        rel = path.relative_to(site).as_posix()
-        if rel in (MATHJAX_FILE, "mathjax/LICENSE"):
-            continue
-        if rel.startswith(MATHJAX_FONTS) and path.suffix == ".woff" and "/" not in rel[len(MATHJAX_FONTS):]:
-            continue
-        extra.append(rel)
-    return extra
-
-
-def test_mathjax_is_one_file() -> None:
-    """MathJax ships as one script (with the fonts CHTML fetches), not a folder of components."""
-    assert (HTML / MATHJAX_FILE).is_file()
-    assert list((HTML / MATHJAX_FONTS).glob("*.woff")), "no CHTML fonts"
-    assert unexpected_mathjax_files(HTML) == []
-    for page in PAGES:
-        srcs = [urlsplit(s["src"]).path for s in soup(page).find_all("script", src=True) if "mathjax" in s["src"].lower()]
-        for src in srcs:
-            assert ((HTML / page).parent / src).resolve() == (HTML / MATHJAX_FILE).resolve(), f"{page}: {src}"
-
-
-def test_the_mathjax_check_finds_a_component_folder(tmp_path: Path) -> None:
-    for rel in (MATHJAX_FILE, "mathjax/LICENSE", MATHJAX_FONTS + "MathJax_Main-Regular.woff",
-                "mathjax/input/tex/extensions/cancel.js", "mathjax/sre/mathmaps/en.json", MATHJAX_FONTS + "x/y.woff"):
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text("x")
-    assert unexpected_mathjax_files(tmp_path) == [
-        "mathjax/input/tex/extensions/cancel.js", MATHJAX_FONTS + "x/y.woff", "mathjax/sre/mathmaps/en.json"
-    ]
-
-
-@pytest.mark.parametrize("page", PAGES + ["search", "genindex"])
-def test_pages_block_on_no_script_they_can_do_without(page: str) -> None:
-    """No FontAwesome script (the theme's icon font draws the icons), and no search script blocks the first paint.
-
-    book/_templates/layout.html takes them out of the theme's page; this fails
-    if a new theme writes them so that it no longer does.
-    """
-    html = soup(page)
-    scripts = [s for s in html.find_all("script", src=True)]
-    assert not [s["src"] for s in scripts if "fontawesome" in s["src"]], f"{page} loads fontawesome.js"
-    blocking = [s["src"] for s in scripts if re.search(r"searchtools|searchindex|language_data", s["src"])
-                and not (s.has_attr("defer") or s.has_attr("async"))]
-    if page != "search":  # the search page needs them at once
-        assert blocking == [], f"{page}: {blocking} block the first paint"
+def test_the_site_ships_no_mathjax() -> None:
+    """MathJax runs when the book is built, not in the browser: the site has none of it."""
+    assert not (HTML / "mathjax").exists()
+    assert not list(HTML.rglob("tex-chtml*.js")), "MathJax's script is in the site"
 
 
 # --- meta descriptions ----------------------------------------------------------------
@@ -414,7 +387,7 @@ def validate(paths: list[Path]) -> list[str]:
     if java is None:
         pytest.fail("java is missing: 'make browser' installs a Java runtime for the HTML validator", pytrace=False)
     if not VNU.is_file():
-        pytest.fail(f"{VNU} is missing: 'make mathjax' installs tools/web", pytrace=False)
+        pytest.fail(f"{VNU} is missing: 'make web' installs tools/web", pytrace=False)
     out = subprocess.run(
         [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--exit-zero-always", *map(str, paths)],
         capture_output=True, text=True, timeout=300,

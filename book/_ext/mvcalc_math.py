@@ -327,7 +327,9 @@ def visit_math(self: Any, node: nodes.Element) -> None:
 
 
 def visit_displaymath(self: Any, node: nodes.Element) -> None:
-    self.body.append(self.starttag(node, "div", CLASS="math notranslate nohighlight"))
+    # A displayed equation wider than the column scrolls sideways (mvcalc.css),
+    # so it must be reachable from the keyboard, as MathJax's output was.
+    self.body.append(self.starttag(node, "div", CLASS="math notranslate nohighlight", tabindex="0"))
     if node["number"]:
         number = get_node_equation_number(self, node)
         self.body.append(f'<span class="eqno">({number})')

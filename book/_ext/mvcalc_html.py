@@ -38,6 +38,10 @@
   ``documentation_options.js`` stays as it is, since inline scripts of the
   page use what it defines as soon as they run; and the search page, whose
   own inline script needs doctools.js at once, keeps its scripts as they were.
+- A change to a static file alone (``mvcalc.css``, ``mvcalc.js``) rebuilds the
+  pages: Sphinx copies static files only when it writes some page, and each
+  page links its stylesheets and scripts with their checksum (``?v=``), so
+  otherwise ``make book`` left the old file and the old links in the site.
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-__all__ = ["label_toc_toggles", "optimise_png", "setup"]
+__all__ = ["label_toc_toggles", "optimise_png", "static_files_digest", "setup"]
 
 logger = logging.getLogger(__name__)
 
@@ -260,6 +264,32 @@ def defer_scripts(app: Sphinx, pagename: str, templatename: str,
     context["script_files"][:] = scripts
 
 
+# --- static files ---------------------------------------------------------------------------
+
+
+def static_files_digest(folders: list[Path]) -> str:
+    """A digest of the names and contents of every file under ``folders``."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _note_static_files(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
+    """env-get-outdated: when a file of ``html_static_path`` changes, every page is written again."""
+    if app.builder.format != "html":
+        return []
+    folders = [Path(app.confdir, entry) for entry in app.config.html_static_path]
+    digest = static_files_digest([f for f in folders if f.is_dir()])
+    if getattr(env, "mvcalc_static_digest", None) == digest:
+        return []
+    env.mvcalc_static_digest = digest
+    return sorted(env.found_docs - added - changed - removed)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("mvcalc_meta_descriptions", {}, "html", types=[dict])
     app.connect("doctree-resolved", number_fixed_ids)
@@ -269,5 +299,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", check_description, priority=100)
     # After every extension has added its scripts (sphinx-thebe's at 500).
     app.connect("html-page-context", defer_scripts, priority=900)
+    app.connect("env-get-outdated", _note_static_files)
     app.add_css_file("mvcalc.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -152,6 +152,23 @@ def test_scripts_are_served_by_the_site(page: str) -> None:
         assert not urlsplit(link["href"]).scheme, f"{page}: stylesheet from the network: {link['href']}"
 
 
+# Sphinx's search tools and the whole search index, which the theme loads on
+# every page for a search-as-you-type that is off (book/_templates/layout.html).
+SEARCH_SCRIPTS = re.compile(r"(^|/)(searchindex|searchtools|language_data)\.js(\?|$)")
+
+
+@pytest.mark.parametrize("page", PAGES + ["genindex"])
+def test_pages_load_no_search_index(page: str) -> None:
+    """Only the search page loads the search index (50 kB compressed) and Sphinx's search tools."""
+    scripts = [s["src"] for s in soup(page).find_all("script", src=True)]
+    assert not [s for s in scripts if SEARCH_SCRIPTS.search(s)], f"{page}: {scripts}"
+
+
+def test_the_search_page_loads_the_search_index() -> None:
+    scripts = [s["src"] for s in soup("search").find_all("script", src=True)]
+    assert {m.group(2) for s in scripts if (m := SEARCH_SCRIPTS.search(s))} == {"searchindex", "searchtools", "language_data"}
+
+
 # --- no MathJax in the site ---------------------------------------------------------
 
 

@@ -38,6 +38,12 @@
   ``documentation_options.js`` stays as it is, since inline scripts of the
   page use what it defines as soon as they run; and the search page, whose
   own inline script needs doctools.js at once, keeps its scripts as they were.
+- Code blocks carry fewer elements: Pygments wraps every token of a code block
+  in a ``<span>`` with its class, and the browser styles and lays out each one
+  (chapter 1 has 8,600 of them). A token whose class is drawn exactly as plain
+  text of the block, in the light and in the dark colour scheme that the theme
+  uses (names and punctuation in its high-contrast styles), loses its span; the
+  classes are found from the two Pygments styles, so the page looks the same.
 - A change to a static file alone (``mvcalc.css``, ``mvcalc.js``) rebuilds the
   pages: Sphinx copies static files only when it writes some page, and each
   page links its stylesheets and scripts with their checksum (``?v=``), so
@@ -57,7 +63,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-__all__ = ["label_toc_toggles", "optimise_png", "static_files_digest", "setup"]
+__all__ = ["label_toc_toggles", "optimise_png", "plain_token_classes", "static_files_digest", "unwrap_plain_tokens", "setup"]
 
 logger = logging.getLogger(__name__)
 
@@ -216,6 +222,68 @@ def size_figures(app: Sphinx, pagename: str, templatename: str, context: dict, d
     context["body"] = re.sub(r"<img\b[^>]*>", sized, body)
 
 
+# --- code blocks ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def plain_token_classes(*styles: str) -> frozenset[str]:
+    """The Pygments classes that every one of ``styles`` draws exactly as its plain text.
+
+    A token type whose style (colour, background, bold, italic, underline, font)
+    is that of ``Token.Text`` in each style; its short class is the one Pygments
+    writes into the HTML (``n`` for ``Name``). ``Token`` itself, whose class is
+    empty, is left out.
+
+    Raises
+    ------
+    pygments.util.ClassNotFound
+        When a style is not installed.
+    """
+    from pygments.styles import get_style_by_name
+    from pygments.token import STANDARD_TYPES, Token
+
+    if not styles:
+        raise ValueError("plain_token_classes needs at least one Pygments style name")
+    plain = None
+    for name in styles:
+        style = get_style_by_name(name)
+        base = style.style_for_token(Token.Text)
+        same = {cls for ttype, cls in STANDARD_TYPES.items() if cls and style.style_for_token(ttype) == base}
+        plain = same if plain is None else plain & same
+    return frozenset(plain)
+
+
+_HIGHLIGHT_PRE = re.compile(r'(<div class="highlight"><pre>)(.*?)(</pre>)', re.S)
+
+
+def unwrap_plain_tokens(body: str, classes: frozenset[str] | set[str]) -> str:
+    """Take the span off every token of a Pygments code block whose class is in ``classes``.
+
+    Only inside ``<div class="highlight"><pre>``; the token's text stays as it
+    was (still escaped), and the empty ``<span></span>`` that Pygments puts at
+    the start of each block goes too.
+    """
+    if not classes:
+        return body
+    token = re.compile(r'<span class="(?:' + "|".join(sorted(map(re.escape, classes))) + r')">([^<]*)</span>')
+
+    def plain(match: re.Match) -> str:
+        code = token.sub(r"\1", match.group(2)).removeprefix("<span></span>")
+        return match.group(1) + code + match.group(3)
+
+    return _HIGHLIGHT_PRE.sub(plain, body)
+
+
+def plain_code(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """html-page-context: code blocks without the spans of their plain-text tokens."""
+    body = context.get("body")
+    if not body or '<div class="highlight"><pre>' not in body:
+        return
+    styles = tuple(sorted({str(context[key]) for key in ("theme_pygments_light_style", "theme_pygments_dark_style")
+                           if context.get(key)})) or (app.config.pygments_style or "sphinx",)
+    context["body"] = unwrap_plain_tokens(body, plain_token_classes(*styles))
+
+
 # --- meta descriptions -------------------------------------------------------------------
 
 
@@ -296,6 +364,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", bibliography_roles, priority=100)
     app.connect("html-page-context", _label_sidebar_toggles, priority=600)
     app.connect("html-page-context", size_figures, priority=100)
+    app.connect("html-page-context", plain_code, priority=100)
     app.connect("html-page-context", check_description, priority=100)
     # After every extension has added its scripts (sphinx-thebe's at 500).
     app.connect("html-page-context", defer_scripts, priority=900)

@@ -169,6 +169,17 @@ def test_the_search_page_loads_the_search_index() -> None:
     assert {m.group(2) for s in scripts if (m := SEARCH_SCRIPTS.search(s))} == {"searchindex", "searchtools", "language_data"}
 
 
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_code_blocks_carry_no_spans_of_plain_text(page: str) -> None:
+    """Tokens drawn as plain text (names, punctuation) have no span of their own
+    (book/_ext/mvcalc_html.py); the others keep theirs, so the code is still highlighted."""
+    blocks = article(page).select("div.highlight > pre")
+    assert blocks, f"{page}: no code blocks"
+    plain = [span for pre in blocks for span in pre.find_all("span", class_=["n", "p", "w", "nn", "nx", "pm"])]
+    assert plain == [], f"{page}: {plain[:3]}"
+    assert any(pre.find("span", class_="k") for pre in blocks), f"{page}: no keyword highlighted"
+
+
 # --- no MathJax in the site ---------------------------------------------------------
 
 

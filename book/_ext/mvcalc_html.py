@@ -370,4 +370,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", defer_scripts, priority=900)
     app.connect("env-get-outdated", _note_static_files)
     app.add_css_file("mvcalc.css")
+    app.add_js_file("mvcalc.js", defer="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -87,6 +87,40 @@ def test_equations_need_no_script(browser_page, site_url: str) -> None:
     assert state["display"] == "block math", state
 
 
+def _tab_stops(page) -> dict:
+    return page.evaluate(
+        """() => { const blocks = [...document.querySelectorAll('.bd-article div.highlight > pre')];
+                   const skippable = blocks.filter(b => getComputedStyle(b).contentVisibility === 'auto').length;
+                   const tab = blocks.map(b => b.tabIndex);
+                   const scrolls = blocks.map(b => { b.style.contentVisibility = 'visible';
+                       const s = b.scrollWidth > b.clientWidth || b.scrollHeight > b.clientHeight;
+                       b.style.contentVisibility = ''; return s; });
+                   return {n: blocks.length, skippable, scrolling: scrolls.filter(Boolean).length,
+                           missing: blocks.filter((b, i) => scrolls[i] && tab[i] !== 0).length}; }"""
+    )
+
+
+def test_code_blocks_that_scroll_are_tab_stops(browser_page, site_url: str) -> None:
+    """On a phone's screen, every code block of the longest chapter that scrolls
+    sideways is a tab stop, so the keyboard can scroll it: those far below the
+    first screen too, which the browser has not laid out (content-visibility:
+    auto), and still after the window is resized, when the theme checks again
+    (book/_static/mvcalc.js)."""
+    page = browser_page
+    page.set_viewport_size({"width": 412, "height": 823})
+    page.goto(site_url + "book/01-what-is-calculus.html", wait_until="load")
+    page.wait_for_timeout(1000)
+    state = _tab_stops(page)
+    assert state["n"] > 50 and state["skippable"] > 0.8 * state["n"], state
+    assert state["scrolling"] > 20, state
+    assert state["missing"] == 0, state
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.wait_for_timeout(1500)
+    state = _tab_stops(page)
+    assert state["scrolling"] > 20 and state["missing"] == 0, state
+    assert page.errors == []
+
+
 @pytest.fixture(scope="module")
 def fixture_url(serve, site_dir: Path, tmp_path_factory) -> str:
     """The fixture pages, served on their own."""

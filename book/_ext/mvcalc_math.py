@@ -164,10 +164,8 @@ def _apply_variant(element: ET.Element, inherited: str | None) -> None:
                        "monospace": "font-family:monospace"}.get(variant)
                 if css:
                     element.set("style", css)
-            else:
-                # A single symbol Unicode has no styled form of (a bold "+"):
-                # MathML Core draws it as it is.
-                pass
+            # Otherwise a single symbol that Unicode has no styled form of (a
+            # bold "+"), which MathML Core draws as it is.
         elif variant == "normal" and name == "mi" and len(element.text or "") == 1:
             element.set("mathvariant", "normal")  # the one value MathML Core keeps
         return

@@ -169,11 +169,74 @@ def _check_page(page, url: str) -> list[str]:
     )
     if broken:
         faults.append(f"images that did not load: {broken}")
+    faults += _missing_icons(page)
     violations = run_axe(page)
     for v in violations:
         targets = [n["target"] for n in v["nodes"]][:3]
         faults.append(f"axe {v['id']} ({v['impact']}): {v['help']} at {targets}")
     faults += page.errors
+    return faults
+
+
+# Every character that the page draws in a ::before or ::after with a web font
+# (the theme's Font Awesome icons), and the font file that draws it: the face
+# of the first family of the element's font-family that the page declares,
+# with the element's weight and style.
+ICONS_JS = """async () => {
+  await document.fonts.ready;
+  const unquote = s => s.trim().replace(/^["']|["']$/g, '').replace(/\\\\/g, '');
+  const faces = [];
+  const walk = (rules, base) => {
+    for (const r of rules) {
+      if (r instanceof CSSFontFaceRule) {
+        const m = /url\\(\\s*["']?([^"')]+)["']?\\s*\\)/.exec(r.style.getPropertyValue('src'));
+        if (m) faces.push({family: unquote(r.style.getPropertyValue('font-family')),
+                           weight: r.style.getPropertyValue('font-weight') || '400',
+                           style: r.style.getPropertyValue('font-style') || 'normal',
+                           url: new URL(m[1], base).href});
+      } else if (r.cssRules) walk(r.cssRules, base);
+    }
+  };
+  for (const s of document.styleSheets) {
+    try { walk(s.cssRules, s.href || document.baseURI); } catch (e) { /* another origin's sheet */ }
+  }
+  const families = new Set(faces.map(f => f.family));
+  const drawn = {}, faceless = [];
+  for (const el of document.querySelectorAll('body *')) {
+    for (const pseudo of ['::before', '::after']) {
+      const cs = getComputedStyle(el, pseudo);
+      const m = /^"((?:[^"\\\\]|\\\\.)*)"$/.exec(cs.content);
+      if (!m || !m[1]) continue;
+      const family = cs.fontFamily.split(',').map(unquote).find(f => families.has(f));
+      if (!family) continue;
+      const face = faces.find(f => f.family === family && String(f.weight) === cs.fontWeight && f.style === cs.fontStyle);
+      const text = m[1].replace(/\\\\(.)/g, '$1');
+      if (!face) { faceless.push(`${family} ${cs.fontWeight} ${cs.fontStyle}`); continue; }
+      drawn[face.url] = (drawn[face.url] || '') + text;
+    }
+  }
+  return {drawn, faceless};
+}"""
+
+_FONT_CMAPS: dict[bytes, set[int]] = {}
+
+
+def _missing_icons(page) -> list[str]:
+    """A character drawn with a web font (an icon) that the font has no glyph for."""
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+
+    state = page.evaluate(ICONS_JS)
+    faults = [f"icons with no font face: {sorted(set(state['faceless']))}"] if state["faceless"] else []
+    for url, text in sorted(state["drawn"].items()):
+        body = page.request.get(url).body()
+        if body not in _FONT_CMAPS:
+            _FONT_CMAPS[body] = set(TTFont(BytesIO(body)).getBestCmap())
+        missing = sorted({ord(c) for c in text if not c.isspace()} - _FONT_CMAPS[body])
+        if missing:
+            codes = ", ".join(f"U+{c:04X}" for c in missing)
+            faults.append(f"icons missing from their font: {codes} not in {url.rsplit('/', 1)[-1]}")
     return faults
 
 

@@ -3,9 +3,9 @@
 A page fails on a console error or uncaught exception, a failed or 4xx
 request, an equation not typeset as MathML when the book was built or not drawn
 as MathML, a math error (error nodes, undefined macros in red), raw TeX left
-on the page, an image that did not load, or any axe-core
-violation, whatever its impact. The fixture pages in ``fixtures/`` prove that
-each of these checks can fail.
+on the page, an image that did not load, an icon that its font has no glyph
+for, or any axe-core violation, whatever its impact. The fixture pages in
+``fixtures/`` prove that each of these checks can fail.
 """
 
 from __future__ import annotations
@@ -127,6 +127,8 @@ def fixture_url(serve, site_dir: Path, tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("fixtures")
     for page in FIXTURES.glob("*.html"):
         shutil.copy(page, folder / page.name)
+    # missing-icon.html draws with the site's icon font.
+    shutil.copy(site_dir / "_static" / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2", folder)
     return serve(folder)
 
 
@@ -143,6 +145,8 @@ def fixture_url(serve, site_dir: Path, tmp_path_factory) -> str:
         ("missing-image.html", "images that did not load"),
         ("axe-violation.html", "axe image-alt"),
         ("console-error.html", "console error"),
+        # The menu icon is in the font; only the atom is reported.
+        ("missing-icon.html", "icons missing from their font: U+F5D2 not in fa-solid-900.woff2"),
     ],
 )
 def test_the_checks_catch_each_fault(check_page, fixture_url: str, fixture: str, expected: str | None) -> None:

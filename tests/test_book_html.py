@@ -4,7 +4,8 @@ tokens that Pygments draws as plain text are taken off.
 The classes are checked against the CSS that Pygments itself writes for each
 style (the stylesheet the site serves), and the unwrapping against Pygments'
 own highlighting of real code: the text of a block is unchanged, and so is
-every span that is drawn differently from plain text.
+every span that is drawn differently from plain text. The digest of the static
+files, which rebuilds the pages when one of them changes, is checked too.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 /* Code blocks that scroll sideways are tab stops, so that a reader with a
    keyboard can scroll them (axe: scrollable-region-focusable).
 
-   pydata-sphinx-theme decides this once, when the page has loaded (and again
-   when the window is resized): each <pre> that scrolls gets tabIndex 0, each
-   other -1. But the book skips the layout of a code block while it is off
+   pydata-sphinx-theme decides this when the page has loaded, and again when
+   the window is resized or the main content changes: each <pre> that scrolls
+   gets tabIndex 0, each other -1. But the book skips the layout of a code block while it is off
    screen (content-visibility: auto, in mvcalc.css), and a block that has not
    been laid out does not scroll, so the theme's check would take the tab stop
    from every code block below the first screen. Here, a block keeps its tab

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import math
 import re
 import sys
 from pathlib import Path
@@ -128,3 +129,62 @@ def test_the_static_files_digest_follows_names_and_contents(tmp_path: Path) -> N
     assert changed != first
     (folder / "sub" / "mvcalc.js").rename(folder / "sub" / "other.js")
     assert mvcalc_html.static_files_digest([folder]) != changed
+
+
+# --- estimated heights of paragraphs and list items -----------------------------------------
+
+_LINES = re.compile(r' style="--mvcalc-lines: (\d+)"')
+
+
+def _estimates(body: str) -> list[int]:
+    return [int(n) for n in _LINES.findall(mvcalc_html.estimate_lines(body))]
+
+
+def test_estimates_are_inserted_and_nothing_else_changes() -> None:
+    body = (
+        '<section id="s">\n<p class="x">Some <em>text</em> &amp; a <a href="#e">link</a>.</p>\n'
+        '<ul class="simple">\n<li><p>An item.</p>\n<ul>\n<li>Inner</li>\n</ul>\n</li>\n</ul>\n'
+        '<p style="margin: 0">Styled already.</p>\n<img alt="" src="a.png"/>\n</section>'
+    )
+    out = mvcalc_html.estimate_lines(body)
+    assert _LINES.sub("", out) == body
+    # Every <p> and <li> without a style of its own, in document order of their start tags.
+    assert len(_LINES.findall(out)) == 4
+    assert '<p style="margin: 0">' in out
+    assert out.startswith('<section id="s">\n<p class="x" style="--mvcalc-lines: 2">')
+
+
+def test_estimates_grow_with_text_and_blocks_and_ignore_tex_annotations() -> None:
+    per_line = mvcalc_html.CHARS_PER_LINE
+    assert _estimates("<p>word</p>") == [2]
+    # Three lines' worth of characters, stretched (words do not fill a line), plus one.
+    assert _estimates("<p>" + "x" * (3 * per_line) + "</p>") == [math.ceil(3 * mvcalc_html.STRETCH) + 1]
+    # White space counts once, as the browser draws it.
+    assert _estimates("<p>a" + " " * 500 + "b</p>") == [2]
+    # The TeX of an equation is not drawn; the equation adds half a line.
+    tex = "<annotation encoding='application/x-tex'>" + "x" * 500 + "</annotation>"
+    assert _estimates(f"<p><math><semantics><mi>x</mi>{tex}</semantics></math></p>") == [2]
+    assert _estimates("<p>" + "<math><mi>x</mi></math>" * 4 + "</p>") == [4]
+    # A displayed equation in a list item, a line break, and code, a line per line.
+    assert _estimates('<li>a<div class="math">x</div></li>') == [2 + mvcalc_html.BLOCK_LINES]
+    assert _estimates("<p>a<br/>b</p>") == [3]
+    assert _estimates("<li><pre>a\nb\nc\n</pre></li>") == [1 + 1 + 3]
+    # An item holds what its paragraphs hold.
+    assert _estimates("<li><p>" + "x" * (2 * per_line) + "</p></li>") == [math.ceil(2 * mvcalc_html.STRETCH) + 1] * 2
+
+
+def test_estimates_need_a_page_body() -> None:
+    with pytest.raises(TypeError, match="HTML of a page body"):
+        mvcalc_html.estimate_lines(None)
+
+
+def test_estimates_allow_for_narrower_columns_and_skip_live_regions() -> None:
+    text = "x" * 200
+    top, = _estimates(f"<p>{text}</p>")
+    in_box = _estimates(f'<div class="admonition"><p>{text}</p></div>')
+    in_list_in_box = _estimates(f'<div class="proof admonition"><ul><li>{text}</li></ul></div>')
+    assert top < in_box[0] < in_list_in_box[0]
+    # After the box closes, the column is as wide as before.
+    assert _estimates(f'<div class="admonition"><p>a</p></div><div><p>{text}</p></div>')[1] == top
+    assert _estimates(f'<p role="status" aria-live="polite">{text}</p>') == []
+    assert _estimates(f'<table><tr><td><p>{text}</p><ul><li>a</li></ul></td></tr></table><p>b</p>') == [2]

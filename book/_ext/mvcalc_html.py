@@ -44,6 +44,13 @@
   text of the block, in the light and in the dark colour scheme that the theme
   uses (names and punctuation in its high-contrast styles), loses its span; the
   classes are found from the two Pygments styles, so the page looks the same.
+- Paragraphs and list items carry an estimate of their height in a phone's
+  column (``style="--mvcalc-lines: N"``, from the length of their text),
+  which ``book/_static/mvcalc.css`` gives them on a phone while the browser
+  skips their layout off screen (``content-visibility: auto``). It runs high
+  on purpose: a placeholder lower than its paragraph let the paragraph's
+  links reach past it, over whatever came next, and contrast checkers
+  (Lighthouse's axe) then measured a link against the wrong background.
 - A change to a static file alone (``mvcalc.css``, ``mvcalc.js``) rebuilds the
   pages: Sphinx copies static files only when it writes some page, and each
   page links its stylesheets and scripts with their checksum (``?v=``), so
@@ -53,9 +60,11 @@
 from __future__ import annotations
 
 import html
+import math
 import os
 import re
 from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +72,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-__all__ = ["label_toc_toggles", "optimise_png", "plain_token_classes", "static_files_digest", "unwrap_plain_tokens", "setup"]
+__all__ = ["estimate_lines", "label_toc_toggles", "optimise_png", "plain_token_classes", "static_files_digest", "unwrap_plain_tokens", "setup"]
 
 logger = logging.getLogger(__name__)
 
@@ -284,6 +293,150 @@ def plain_code(app: Sphinx, pagename: str, templatename: str, context: dict, doc
     context["body"] = unwrap_plain_tokens(body, plain_token_classes(*styles))
 
 
+# --- placeholder heights of paragraphs laid out only near the screen ---------------------
+
+#: Characters in a line of text at the narrowest column the book is read in
+#: (a 320 px phone: about 36 in the article, 28 in a box, 24 in a list in a
+#: box), taken lower so that estimates run high; and how many fewer there are
+#: for each box or list that the element is in, down to the least.
+CHARS_PER_LINE = 28
+CHARS_FEWER_PER_LEVEL = 8
+CHARS_LEAST = 10
+#: Lines of a paragraph estimated from its characters are stretched by this
+#: much: words do not fill a line, and inline code is wider than text.
+STRETCH = 1.15
+#: Lines that an element's estimate adds for each block inside it that its text
+#: does not measure (a displayed equation, a figure, a table), and for each
+#: inline equation (a fraction or a sum can be taller than its line).
+BLOCK_LINES = 4
+INLINE_MATH_LINES = 0.5
+#: Elements that get an estimate, and the blocks counted inside them.
+_ESTIMATED = ("p", "li")
+_BLOCKS = ("img", "table", "figure")
+#: What narrows the column: lists, quotations, boxes (admonitions, proofs,
+#: exercises and solutions, dropdowns, cards), and the bibliography's and
+#: footnotes' entries beside their labels, by their tag or class.
+_NARROWING_TAGS = ("ul", "ol", "dl", "blockquote")
+_NARROWING_CLASSES = ("admonition", "dropdown", "sd-card", "citation", "footnote")
+
+
+class _LineEstimator(HTMLParser):
+    """Reads a page body and notes, for each ``<p>`` and ``<li>``, an estimate of its height in lines."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self._open: list[list] = []  # [tag, end of its start tag, characters, extra lines, characters a line]
+        self._narrowing: list[str | None] = []  # for each open <div> (or narrowing tag), whether it narrows
+        self._skip = 0  # depth inside <annotation> (the TeX of an equation, not drawn)
+        self._pre = 0  # depth inside <pre>
+        self._tables = 0  # depth inside <table>, whose cells are never skipped
+        self.estimates: list[tuple[int, int]] = []  # (offset of the start tag's ">", lines)
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = next((v or "" for k, v in attrs if k == "class"), "").split()
+        extra = 0.0
+        if tag == "annotation":
+            self._skip += 1
+        elif tag == "math":
+            extra = INLINE_MATH_LINES
+        elif tag == "br":
+            extra = 1.0
+        elif tag in _BLOCKS or (tag == "div" and "math" in classes):
+            extra = BLOCK_LINES
+        elif tag == "pre":
+            self._pre += 1
+            extra = 1.0  # and a line for each of its lines, counted in handle_data
+        if extra:
+            for entry in self._open:
+                entry[3] += extra
+        if tag == "div":
+            self._narrowing.append("div" if any(c in classes for c in _NARROWING_CLASSES) else None)
+        elif tag in _NARROWING_TAGS:
+            self._narrowing.append(tag)
+        if tag == "table":
+            self._tables += 1
+        if tag in _ESTIMATED and not self._tables and not any(k in ("style", "aria-live") for k, _ in attrs):
+            start = self._offset()
+            text = self.get_starttag_text() or ""
+            end = start + len(text) - (2 if text.endswith("/>") else 1)
+            levels = sum(1 for n in self._narrowing if n)
+            per_line = max(CHARS_LEAST, CHARS_PER_LINE - CHARS_FEWER_PER_LEVEL * levels)
+            self._open.append([tag, end, 0, 0.0, per_line])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "annotation":
+            self._skip = max(0, self._skip - 1)
+        elif tag == "pre":
+            self._pre = max(0, self._pre - 1)
+        elif tag == "table":
+            self._tables = max(0, self._tables - 1)
+        elif tag == "div" or tag in _NARROWING_TAGS:
+            if self._narrowing:
+                self._narrowing.pop()
+        if tag in _ESTIMATED:
+            # Close the innermost element of this name (and any left open inside it).
+            for i in range(len(self._open) - 1, -1, -1):
+                if self._open[i][0] == tag:
+                    for _, end, chars, extra, per_line in self._open[i:]:
+                        self.estimates.append((end, math.ceil(STRETCH * chars / per_line + extra) + 1))
+                    del self._open[i:]
+                    break
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        for entry in self._open:
+            if self._pre:  # code does not wrap: a line of its own for each line
+                entry[3] += data.count("\n")
+            else:
+                entry[2] += len(" ".join(data.split()))
+
+
+def estimate_lines(body: str) -> str:
+    """Give each ``<p>`` and ``<li>`` of ``body`` an estimate of its height: ``style="--mvcalc-lines: N"``.
+
+    N is the element's characters (its text, without the TeX annotations of its
+    equations) over the characters of a line (:data:`CHARS_PER_LINE`, and
+    :data:`CHARS_FEWER_PER_LEVEL` fewer for each box or list it is in),
+    stretched by :data:`STRETCH`, plus :data:`BLOCK_LINES` for each displayed
+    equation, figure or table in it, :data:`INLINE_MATH_LINES` for each inline
+    equation and a line for each line break and each line of code, rounded
+    up, plus one. ``book/_static/mvcalc.css`` takes it as the height of the element
+    while the browser skips its layout (``content-visibility: auto``); the
+    browser tests check that no element of a chapter is taller than its
+    estimate at a phone's width. An element that already has a ``style``, a
+    live region (``aria-live``: the sandpit's status, whose text its script
+    writes) and an element in a table (never skipped) are left as they are;
+    nothing else of the body changes.
+
+    >>> estimate_lines('<p>Short.</p>')
+    '<p style="--mvcalc-lines: 2">Short.</p>'
+    """
+    if not isinstance(body, str):
+        raise TypeError(f"estimate_lines expects the HTML of a page body (str), got {type(body).__name__}")
+    parser = _LineEstimator(body)
+    parser.feed(body)
+    parser.close()
+    out, last = [], 0
+    for end, lines in sorted(parser.estimates):
+        out += [body[last:end], f' style="--mvcalc-lines: {lines}"']
+        last = end
+    out.append(body[last:])
+    return "".join(out)
+
+
+def placeholder_heights(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """html-page-context: each paragraph and list item of the page with an estimate of its height."""
+    body = context.get("body")
+    if body and ("<p" in body or "<li" in body):
+        context["body"] = estimate_lines(body)
+
+
 # --- meta descriptions -------------------------------------------------------------------
 
 
@@ -365,6 +518,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _label_sidebar_toggles, priority=600)
     app.connect("html-page-context", size_figures, priority=100)
     app.connect("html-page-context", plain_code, priority=100)
+    app.connect("html-page-context", placeholder_heights, priority=100)
     app.connect("html-page-context", check_description, priority=100)
     # After every extension has added its scripts (sphinx-thebe's at 500).
     app.connect("html-page-context", defer_scripts, priority=900)

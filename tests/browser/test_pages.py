@@ -121,6 +121,46 @@ def test_code_blocks_that_scroll_are_tab_stops(browser_page, site_url: str) -> N
     assert page.errors == []
 
 
+def _chapters() -> list[str]:
+    return [p for p in _pages() if Path(p).name[:2].isdigit() or Path(p).name.startswith("appendix")]
+
+
+@pytest.mark.parametrize("page_name", _pages())
+def test_no_paragraph_is_taller_than_its_estimate(browser_page, site_url: str, page_name: str) -> None:
+    """At the width of the narrowest phones (320 px), every paragraph and list
+    item of a page, laid out, is no taller than the estimate of its height
+    that the build gives it (book/_ext/mvcalc_html.py), which the browser uses
+    while it skips the element's layout (book/_static/mvcalc.css): otherwise
+    its links would reach past its placeholder, and a contrast checker would
+    measure them against whatever is drawn there."""
+    page = browser_page
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(site_url + page_name + ".html", wait_until="load")
+    page.add_style_tag(content=".bd-article * { content-visibility: visible !important; }")
+    state = page.evaluate(
+        """() => {
+             const all = [...document.querySelectorAll('.bd-article :is(p, li):not([aria-live], table *)')];
+             const estimated = all.filter(e => e.style.getPropertyValue('--mvcalc-lines'));
+             const over = [];
+             for (const e of estimated) {
+               if (!e.checkVisibility()) continue;  // a closed solution's, say
+               const cs = getComputedStyle(e);
+               const line = cs.lineHeight === 'normal' ? 1.2 * parseFloat(cs.fontSize) : parseFloat(cs.lineHeight);
+               const lines = Number(e.style.getPropertyValue('--mvcalc-lines'));
+               // The height of its content: what contain-intrinsic-block-size stands for.
+               const height = e.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+               if (height > lines * line + 0.5) over.push(`${e.tagName} ${Math.round(height)} px > ${lines} lines: ${e.textContent.trim().slice(0, 60)}`);
+             }
+             return {all: all.length, estimated: estimated.length, over};
+           }"""
+    )
+    assert state["estimated"] == state["all"], state
+    if page_name in _chapters():
+        assert state["all"] > 20, state
+    assert state["over"] == [], "\n".join(state["over"])
+    assert page.errors == []
+
+
 @pytest.fixture(scope="module")
 def fixture_url(serve, site_dir: Path, tmp_path_factory) -> str:
     """The fixture pages, served on their own."""

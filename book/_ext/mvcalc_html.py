@@ -406,10 +406,10 @@ def estimate_lines(body: str) -> str:
     stretched by :data:`STRETCH`, plus :data:`BLOCK_LINES` for each displayed
     equation, figure or table in it, :data:`INLINE_MATH_LINES` for each inline
     equation and a line for each line break and each line of code, rounded
-    up, plus one. ``book/_static/mvcalc.css`` takes it as the height of the element
-    while the browser skips its layout (``content-visibility: auto``); the
-    browser tests check that no element of a chapter is taller than its
-    estimate at a phone's width. An element that already has a ``style``, a
+    up, plus one. On a phone, ``book/_static/mvcalc.css`` takes it as the
+    height of the element while the browser skips its layout
+    (``content-visibility: auto``); the browser tests check that no element of
+    any page is taller than its estimate at a phone's width. An element that already has a ``style``, a
     live region (``aria-live``: the sandpit's status, whose text its script
     writes) and an element in a table (never skipped) are left as they are;
     nothing else of the body changes.

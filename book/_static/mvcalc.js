@@ -3,13 +3,13 @@
 
    pydata-sphinx-theme decides this when the page has loaded, and again when
    the window is resized or the main content changes: each <pre> that scrolls
-   gets tabIndex 0, each other -1. But the book skips the layout of a code block while it is off
-   screen (content-visibility: auto, in mvcalc.css), and a block that has not
-   been laid out does not scroll, so the theme's check would take the tab stop
-   from every code block below the first screen. Here, a block keeps its tab
-   stop until it has been laid out; then it is decided by the theme's own test,
-   each time the browser lays it out (contentvisibilityautostatechange), and
-   after each of the theme's checks. */
+   gets tabIndex 0, each other -1. But the book skips the layout of a code
+   block while it is off screen (content-visibility: auto, in mvcalc.css), and
+   a block that has not been laid out does not scroll, so the theme's check
+   would take the tab stop from every code block below the first screen.
+   Here, a block keeps its tab stop until it has been laid out; then it is
+   decided by the theme's own test, each time the browser lays it out
+   (contentvisibilityautostatechange), and after each of the theme's checks. */
 (() => {
   "use strict";
   const scrolls = (el) => el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight;

@@ -173,6 +173,16 @@ def test_estimates_grow_with_text_and_blocks_and_ignore_tex_annotations() -> Non
     assert _estimates("<li><p>" + "x" * (2 * per_line) + "</p></li>") == [math.ceil(2 * mvcalc_html.STRETCH) + 1] * 2
 
 
+def test_estimates_cover_api_signatures_only_among_terms() -> None:
+    # a signature of the API reference is estimated like a paragraph in a list
+    per_line = mvcalc_html.CHARS_PER_LINE - mvcalc_html.CHARS_FEWER_PER_LEVEL
+    sig = "f(" + "x, " * per_line + ")"
+    body = f'<dl class="py function"><dt class="sig sig-object py" id="f">{sig}</dt><dd><p>a</p></dd></dl>'
+    assert _estimates(body) == [math.ceil(mvcalc_html.STRETCH * len(sig) / per_line) + 1, 2]
+    # other terms (a glossary's, a field list's) are not
+    assert _estimates("<dl><dt>term</dt><dd><p>a</p></dd></dl>") == [2]
+
+
 def test_estimates_need_a_page_body() -> None:
     with pytest.raises(TypeError, match="HTML of a page body"):
         mvcalc_html.estimate_lines(None)

@@ -44,8 +44,8 @@
   text of the block, in the light and in the dark colour scheme that the theme
   uses (names and punctuation in its high-contrast styles), loses its span; the
   classes are found from the two Pygments styles, so the page looks the same.
-- Paragraphs and list items carry an estimate of their height in a phone's
-  column (``style="--mvcalc-lines: N"``, from the length of their text),
+- Paragraphs, list items and the API reference's signatures carry an
+  estimate of their height in a phone's column (``style="--mvcalc-lines: N"``, from the length of their text),
   which ``book/_static/mvcalc.css`` gives them on a phone while the browser
   skips their layout off screen (``content-visibility: auto``). It runs high
   on purpose: a placeholder lower than its paragraph let the paragraph's
@@ -310,7 +310,8 @@ STRETCH = 1.15
 #: inline equation (a fraction or a sum can be taller than its line).
 BLOCK_LINES = 4
 INLINE_MATH_LINES = 0.5
-#: Elements that get an estimate, and the blocks counted inside them.
+#: Elements that get an estimate (and the signatures of the API reference's
+#: entries, ``<dt class="sig">``), and the blocks counted inside them.
 _ESTIMATED = ("p", "li")
 _BLOCKS = ("img", "table", "figure")
 #: What narrows the column: lists, quotations, boxes (admonitions, proofs,
@@ -321,7 +322,7 @@ _NARROWING_CLASSES = ("admonition", "dropdown", "sd-card", "citation", "footnote
 
 
 class _LineEstimator(HTMLParser):
-    """Reads a page body and notes, for each ``<p>`` and ``<li>``, an estimate of its height in lines."""
+    """Reads a page body and notes, for each ``<p>``, ``<li>`` and ``<dt class="sig">``, an estimate of its height in lines."""
 
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -360,7 +361,8 @@ class _LineEstimator(HTMLParser):
             self._narrowing.append(tag)
         if tag == "table":
             self._tables += 1
-        if tag in _ESTIMATED and not self._tables and not any(k in ("style", "aria-live") for k, _ in attrs):
+        estimated = tag in _ESTIMATED or (tag == "dt" and "sig" in classes)
+        if estimated and not self._tables and not any(k in ("style", "aria-live") for k, _ in attrs):
             start = self._offset()
             text = self.get_starttag_text() or ""
             end = start + len(text) - (2 if text.endswith("/>") else 1)
@@ -378,7 +380,7 @@ class _LineEstimator(HTMLParser):
         elif tag == "div" or tag in _NARROWING_TAGS:
             if self._narrowing:
                 self._narrowing.pop()
-        if tag in _ESTIMATED:
+        if tag in _ESTIMATED or tag == "dt":
             # Close the innermost element of this name (and any left open inside it).
             for i in range(len(self._open) - 1, -1, -1):
                 if self._open[i][0] == tag:
@@ -398,21 +400,24 @@ class _LineEstimator(HTMLParser):
 
 
 def estimate_lines(body: str) -> str:
-    """Give each ``<p>`` and ``<li>`` of ``body`` an estimate of its height: ``style="--mvcalc-lines: N"``.
+    """Give each paragraph, list item and API signature of ``body`` an estimate of its height.
 
-    N is the element's characters (its text, without the TeX annotations of its
-    equations) over the characters of a line (:data:`CHARS_PER_LINE`, and
-    :data:`CHARS_FEWER_PER_LEVEL` fewer for each box or list it is in),
-    stretched by :data:`STRETCH`, plus :data:`BLOCK_LINES` for each displayed
-    equation, figure or table in it, :data:`INLINE_MATH_LINES` for each inline
-    equation and a line for each line break and each line of code, rounded
-    up, plus one. On a phone, ``book/_static/mvcalc.css`` takes it as the
-    height of the element while the browser skips its layout
-    (``content-visibility: auto``); the browser tests check that no element of
-    any page is taller than its estimate at a phone's width. An element that already has a ``style``, a
-    live region (``aria-live``: the sandpit's status, whose text its script
-    writes) and an element in a table (never skipped) are left as they are;
-    nothing else of the body changes.
+    The estimate is written into each ``<p>``, ``<li>`` and ``<dt class="sig">``
+    (the signature of an entry of the API reference) as
+    ``style="--mvcalc-lines: N"``. N is the element's characters (its text,
+    without the TeX annotations of its equations) over the characters of a
+    line (:data:`CHARS_PER_LINE`, and :data:`CHARS_FEWER_PER_LEVEL` fewer for
+    each box or list it is in), stretched by :data:`STRETCH`, plus
+    :data:`BLOCK_LINES` for each displayed equation, figure or table in it,
+    :data:`INLINE_MATH_LINES` for each inline equation and a line for each
+    line break and each line of code, rounded up, plus one. On a phone,
+    ``book/_static/mvcalc.css`` takes it as the height of the element while
+    the browser skips its layout (``content-visibility: auto``); the browser
+    tests check that no element of any page is taller than its estimate at a
+    phone's width. An element that already has a ``style``, a live region
+    (``aria-live``: the sandpit's status, whose text its script writes) and an
+    element in a table (never skipped) are left as they are; nothing else of
+    the body changes.
 
     >>> estimate_lines('<p>Short.</p>')
     '<p style="--mvcalc-lines: 2">Short.</p>'
@@ -431,7 +436,7 @@ def estimate_lines(body: str) -> str:
 
 
 def placeholder_heights(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """html-page-context: each paragraph and list item of the page with an estimate of its height."""
+    """html-page-context: each paragraph, list item and API signature of the page with an estimate of its height."""
     body = context.get("body")
     if body and ("<p" in body or "<li" in body):
         context["body"] = estimate_lines(body)

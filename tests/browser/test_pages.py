@@ -127,8 +127,8 @@ def _chapters() -> list[str]:
 
 @pytest.mark.parametrize("page_name", _pages())
 def test_no_paragraph_is_taller_than_its_estimate(browser_page, site_url: str, page_name: str) -> None:
-    """At the width of the narrowest phones (320 px), every paragraph and list
-    item of a page, laid out, is no taller than the estimate of its height
+    """At the width of the narrowest phones (320 px), every paragraph, list
+    item and API signature of a page, laid out, is no taller than the estimate of its height
     that the build gives it (book/_ext/mvcalc_html.py), which the browser uses
     while it skips the element's layout (book/_static/mvcalc.css): otherwise
     its links would reach past its placeholder, and a contrast checker would
@@ -139,7 +139,7 @@ def test_no_paragraph_is_taller_than_its_estimate(browser_page, site_url: str, p
     page.add_style_tag(content=".bd-article * { content-visibility: visible !important; }")
     state = page.evaluate(
         """() => {
-             const all = [...document.querySelectorAll('.bd-article :is(p, li):not([aria-live], table *)')];
+             const all = [...document.querySelectorAll('.bd-article :is(p, li, dt.sig):not([aria-live], table *)')];
              const estimated = all.filter(e => e.style.getPropertyValue('--mvcalc-lines'));
              const over = [];
              for (const e of estimated) {

@@ -161,6 +161,32 @@ def test_no_paragraph_is_taller_than_its_estimate(browser_page, site_url: str, p
     assert page.errors == []
 
 
+#: Phones' screens in CSS pixels: the narrowest, Lighthouse's, and the largest common ones.
+PHONE_SCREENS = [(320, 640), (412, 823), (412, 915), (430, 932)]
+
+
+@pytest.mark.parametrize("page_name", [p for p in _chapters() if Path(p).name[:2].isdigit()])
+def test_learning_goals_fill_a_phones_first_screen(browser_page, site_url: str, page_name: str) -> None:
+    """On a phone, book/_static/mvcalc.css skips the layout of every section
+    after a chapter's learning goals while it is off screen, which is safe
+    only if none of them is on the first screen: drawn first at its
+    placeholder height and then at its own, it would move under the reader.
+    So the section after the learning goals starts below the first screen of
+    each of PHONE_SCREENS."""
+    page = browser_page
+    page.set_viewport_size({"width": PHONE_SCREENS[0][0], "height": PHONE_SCREENS[0][1]})
+    page.goto(site_url + page_name + ".html", wait_until="load")
+    for width, height in PHONE_SCREENS:
+        page.set_viewport_size({"width": width, "height": height})
+        top = page.evaluate(
+            "() => document.querySelector('.bd-article section#learning-goals ~ section')"
+            "?.getBoundingClientRect().top ?? null"
+        )
+        assert top is not None, "no section after one with id learning-goals"
+        assert top > height, f"at {width} x {height} the section after the learning goals starts at {top:.0f} px"
+    assert page.errors == []
+
+
 @pytest.fixture(scope="module")
 def fixture_url(serve, site_dir: Path, tmp_path_factory) -> str:
     """The fixture pages, served on their own."""

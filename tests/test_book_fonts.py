@@ -128,3 +128,63 @@ def test_a_cut_font_keeps_exactly_the_asked_glyphs(tmp_path: Path, name: str) ->
 def test_the_theme_folder_is_found_in_the_theme_dirs(tmp_path: Path) -> None:
     assert mvcalc_fonts.theme_webfonts([tmp_path, THEME]) == ORIGINALS
     assert mvcalc_fonts.theme_webfonts([tmp_path]) is None
+
+
+def test_pruning_keeps_only_the_rules_of_used_icons() -> None:
+    css = (
+        '@charset "UTF-8";.fa-a:before,.fa-b:before{content:"\\f000"}'
+        '.fa-c::after{content:"\\f001"}'
+        "/* a comment */\n.fa-d{--fa:'\\e000'}"
+        "@media (min-width:960px){.fa-e:before{content:\"\\f002\"}}"
+        "@media print{.fa-b:before{content:\"\\f003\"}}"
+        '.fa-lg{font-size:1.25em}.fa-spin{animation:spin 2s}'
+        '.fa-a:before,.toggle:before{content:"\\f004"}'
+        ':root{--pst-icon-note:"\\f05a"}'
+        "\n/*# sourceMappingURL=theme.css.map*/"
+    )
+    pruned = mvcalc_fonts.prune_icon_rules(css, {"fa-b", "fa-d", "fa-lg"})
+    assert pruned == (
+        '@charset "UTF-8";.fa-b:before{content:"\\f000"}'
+        "/* a comment */\n.fa-d{--fa:'\\e000'}"
+        '@media print{.fa-b:before{content:"\\f003"}}'
+        '.fa-lg{font-size:1.25em}.fa-spin{animation:spin 2s}'
+        '.fa-a:before,.toggle:before{content:"\\f004"}'
+        ':root{--pst-icon-note:"\\f05a"}\n'
+    )
+    icons, others = mvcalc_fonts.stylesheet_characters(pruned)
+    assert icons == {"fa-b": {"\uf000", "\uf003"}, "fa-d": {"\ue000"}}
+    assert others == mvcalc_fonts.stylesheet_characters(css)[1]
+    # Nothing to remove: the stylesheet, its source map among it, is left exactly as it was.
+    assert mvcalc_fonts.prune_icon_rules(css, {"fa-a", "fa-b", "fa-c", "fa-d", "fa-e"}) == css
+    with pytest.raises(TypeError, match="text of a stylesheet"):
+        mvcalc_fonts.prune_icon_rules(b".fa-a{}", set())
+    with pytest.raises(TypeError, match="set of names"):
+        mvcalc_fonts.prune_icon_rules(css, "fa-a")
+
+
+def test_the_theme_stylesheet_pruned_keeps_every_shown_icon_and_every_other_rule() -> None:
+    css = THEME_CSS.read_text()
+    used = set(PUBLISHED) | {"fa-lg", "fa-solid"}
+    pruned = mvcalc_fonts.prune_icon_rules(css, used)
+    icons, others = mvcalc_fonts.stylesheet_characters(pruned)
+    original_icons, original_others = mvcalc_fonts.stylesheet_characters(css)
+    assert icons == {name: original_icons[name] for name in PUBLISHED}
+    assert others == original_others
+    # Each rule that is not an icon's is still there, character for character.
+    for rule in (".fa-lg{", ".fa-solid,.fas{", ".fa-spin{", "@font-face{", ".bd-header{"):
+        assert pruned.count(rule) == css.count(rule) > 0, rule
+    assert len(pruned) < 0.85 * len(css)
+
+
+def test_the_site_stylesheet_is_cut_from_the_theme_original(tmp_path: Path) -> None:
+    site = tmp_path / "html"
+    (site / "_static" / "styles").mkdir(parents=True)
+    (site / "_static" / "styles" / "pydata-sphinx-theme.css").write_text(".fa-bars:before{content:\"\\f0c9\"}")
+    (site / "_static" / "plain.css").write_text("a{color:red}")
+    (site / "index.html").write_text('<i class="fa-solid fa-moon"></i>')
+    sizes = mvcalc_fonts.prune_site_icon_rules(site, [tmp_path / "none", THEME / "static"])
+    assert list(sizes) == ["styles/pydata-sphinx-theme.css"]
+    icons, _ = mvcalc_fonts.stylesheet_characters((site / "_static" / "styles" / "pydata-sphinx-theme.css").read_text())
+    # The site's copy had only fa-bars; the theme's original has fa-moon, which the page shows.
+    assert icons == {"fa-moon": {"\uf186"}}
+    assert (site / "_static" / "plain.css").read_text() == "a{color:red}"

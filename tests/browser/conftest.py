@@ -215,20 +215,28 @@ ICONS_JS = """async () => {
       drawn[face.url] = (drawn[face.url] || '') + text;
     }
   }
-  return {drawn, faceless};
+  // An element styled as a Font Awesome icon whose ::before draws nothing:
+  // its icon's rule is missing from the stylesheets.
+  const blank = [];
+  for (const el of document.querySelectorAll('.fa, .fas, .far, .fab, .fa-solid, .fa-regular, .fa-brands')) {
+    if (!/^"(?:[^"\\\\]|\\\\.)+"$/.test(getComputedStyle(el, '::before').content)) blank.push(el.className);
+  }
+  return {drawn, faceless, blank};
 }"""
 
 _FONT_CMAPS: dict[bytes, set[int]] = {}
 
 
 def _missing_icons(page) -> list[str]:
-    """A character drawn with a web font (an icon) that the font has no glyph for."""
+    """A character drawn with a web font (an icon) that the font has no glyph for, or an icon drawn with no character."""
     from io import BytesIO
 
     from fontTools.ttLib import TTFont
 
     state = page.evaluate(ICONS_JS)
     faults = [f"icons with no font face: {sorted(set(state['faceless']))}"] if state["faceless"] else []
+    if state["blank"]:
+        faults.append(f"icon elements that draw nothing: {sorted(set(state['blank']))}")
     for url, text in sorted(state["drawn"].items()):
         body = page.request.get(url).body()
         if body not in _FONT_CMAPS:

@@ -4,7 +4,7 @@ A page fails on a console error or uncaught exception, a failed or 4xx
 request, an equation not typeset as MathML when the book was built or not drawn
 as MathML, a math error (error nodes, undefined macros in red), raw TeX left
 on the page, an image that did not load, an icon that its font has no glyph
-for, or any axe-core violation, whatever its impact. The fixture pages in
+for, an icon element that draws nothing, or any axe-core violation, whatever its impact. The fixture pages in
 ``fixtures/`` prove that each of these checks can fail.
 """
 
@@ -193,7 +193,7 @@ def fixture_url(serve, site_dir: Path, tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("fixtures")
     for page in FIXTURES.glob("*.html"):
         shutil.copy(page, folder / page.name)
-    # missing-icon.html draws with the site's icon font.
+    # missing-icon.html and icon-without-rule.html draw with the site's icon font.
     shutil.copy(site_dir / "_static" / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2", folder)
     return serve(folder)
 
@@ -213,6 +213,8 @@ def fixture_url(serve, site_dir: Path, tmp_path_factory) -> str:
         ("console-error.html", "console error"),
         # The menu icon is in the font; only the atom is reported.
         ("missing-icon.html", "icons missing from their font: U+F5D2 not in fa-solid-900.woff2"),
+        # The menu icon has its rule; only the atom is reported.
+        ("icon-without-rule.html", "icon elements that draw nothing: ['fa-solid fa-atom']"),
     ],
 )
 def test_the_checks_catch_each_fault(check_page, fixture_url: str, fixture: str, expected: str | None) -> None:

@@ -6,8 +6,10 @@ from the pages with Beautiful Soup, their code points from the theme's
 stylesheet, and the font chosen as Font Awesome chooses it: brands for
 ``fa-brands``, regular for ``fa-regular``, solid otherwise) and the theme's
 admonition icons, each glyph drawn exactly as in the original with the same
-advance, and it is less than a fifth of the original's size. The browser tests
-check the other side: every icon a page draws is in the font it is drawn from.
+advance, and it is less than a fifth of the original's size. The site's copy
+of the theme's stylesheet keeps the rule of every icon the pages show, and
+only those of Font Awesome's icons. The browser tests check the other side:
+every icon a page draws is in the font it is drawn from.
 """
 
 from __future__ import annotations
@@ -99,3 +101,23 @@ def test_the_theme_icons_drawn_by_stylesheets_are_in_the_solid_font() -> None:
     for suffix in mvcalc_fonts.FONT_SUFFIXES:
         site = set(TTFont(SITE_FONTS / ("fa-solid-900" + suffix)).getBestCmap())
         assert admonitions & solid <= site
+
+
+def test_the_site_stylesheet_keeps_the_rule_of_every_icon_the_pages_show() -> None:
+    original = (THEME / "styles" / "pydata-sphinx-theme.css").read_text()
+    site = (HTML / "_static" / "styles" / "pydata-sphinx-theme.css").read_text()
+    theme_icons, theme_others = mvcalc_fonts.stylesheet_characters(original)
+    site_icons, site_others = mvcalc_fonts.stylesheet_characters(site)
+    classes = set()
+    for page in HTML.rglob("*.html"):
+        for tag in BeautifulSoup(page.read_text(), "html.parser").find_all(class_=True):
+            classes.update(tag.get("class"))
+    shown = classes & set(theme_icons)
+    assert {"fa-bars", "fa-github", "fa-magnifying-glass"} <= shown
+    for name in shown:
+        assert site_icons.get(name) == theme_icons[name], f"{name}: its rule is missing from the site's stylesheet"
+    assert site_others == theme_others
+    # The rules of the other two thousand icons are gone, and nothing else.
+    assert len(site_icons) < 100 < 1000 < len(theme_icons)
+    assert len(site) < 0.85 * len(original)
+

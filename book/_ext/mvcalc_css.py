@@ -20,14 +20,15 @@ An import that this cannot inline without changing what it means is left as
 it is, with a warning (so the strict build fails): one with a media query,
 ``supports()`` or ``layer``, one of another host, one of a file that the site
 does not have, and an import cycle. ``tests/test_book_css.py`` checks the
-functions here; ``tests/site/test_rendered_pages.py`` checks that no built
-stylesheet imports another.
+functions here; ``tests/site/test_stylesheets.py`` checks that no built stylesheet
+imports another.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,8 @@ _NOT_RELATIVE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#)")
 _PATH_AND_SUFFIX = re.compile(r"([^?#]*)(.*)", re.S)
 #: A @charset rule, which may only open a stylesheet.
 _CHARSET = re.compile(r"""^\ufeff?@charset\s+["'][^"']*["']\s*;\s*""", re.I)
-#: A comment.
-_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+#: A comment (captured, so that splitting a stylesheet at its comments keeps them).
+_COMMENT = re.compile(r"(/\*.*?\*/)", re.S)
 
 
 class UninlinableImport(ValueError):
@@ -63,8 +64,8 @@ def rebase_urls(css: str, source_dir: str, target_dir: str) -> str:
     A reference ``url(p)`` in a stylesheet in ``source_dir`` names the file
     ``source_dir/p``. Moved into a stylesheet in ``target_dir``, the same file is
     ``relpath(source_dir/p, target_dir)``, both folders being POSIX paths
-    relative to one root (the site's). A query or a fragment is kept; data URIs, other hosts, absolute paths and
-    fragments alone are left as they are.
+    relative to one root (the site's). A query or a fragment is kept; data
+    URIs, other hosts, absolute paths and fragments alone are left as they are.
 
     >>> rebase_urls('a{background:url("file.png")}', "_static", "_static/styles")
     'a{background:url("../file.png")}'
@@ -84,7 +85,7 @@ def rebase_urls(css: str, source_dir: str, target_dir: str) -> str:
     return _URL.sub(rebase, css)
 
 
-def inline_imports(css: str, path: str, read: Any, _seen: tuple[str, ...] = ()) -> str:
+def inline_imports(css: str, path: str, read: Callable[[str], str | None], _seen: tuple[str, ...] = ()) -> str:
     """``css``, the stylesheet at ``path``, with every @import replaced by the imported text.
 
     ``path`` is the stylesheet's POSIX path relative to the site's root;
@@ -122,8 +123,7 @@ def inline_imports(css: str, path: str, read: Any, _seen: tuple[str, ...] = ()) 
         return rebase_urls(text, posixpath.dirname(imported), folder)
 
     # An @import inside a comment is not a rule: leave comments as they are.
-    parts = re.split(r"(/\*.*?\*/)", css, flags=re.S)
-    return "".join(part if part.startswith("/*") else _IMPORT.sub(inline, part) for part in parts)
+    return "".join(part if part.startswith("/*") else _IMPORT.sub(inline, part) for part in _COMMENT.split(css))
 
 
 def inline_site_imports(outdir: Path) -> list[str]:

@@ -33,7 +33,7 @@ declare no Reserved Font Name.
 The theme's stylesheet is cut the same way. Font Awesome's rules name about
 two thousand icons (``.fa-bars:before{content:"\\f0c9"}``), and the
 stylesheet that holds them blocks the first paint of every page: of its 65
-KiB (gzipped), 20 KiB were rules of icons no page shows. Those rules are
+kB (gzipped), 20 kB were rules of icons no page shows. Those rules are
 removed (see :func:`prune_icon_rules`); every other rule stays.
 
 The fonts and the stylesheet are always cut from the theme's originals, never

@@ -4,8 +4,9 @@ A page fails on a console error or uncaught exception, a failed or 4xx
 request, an equation not typeset as MathML when the book was built or not drawn
 as MathML, a math error (error nodes, undefined macros in red), raw TeX left
 on the page, an image that did not load, an icon that its font has no glyph
-for, an icon element that draws nothing, or any axe-core violation, whatever its impact. The fixture pages in
-``fixtures/`` prove that each of these checks can fail.
+for, an icon element that draws nothing, or any axe-core violation, whatever
+its impact. The fixture pages in ``fixtures/`` prove that each of these checks
+can fail.
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ def site_url(serve, site_dir: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright_driver():
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"{CHROMIUM} is missing: 'make browser' installs Debian's chromium", pytrace=False)
     if not AXE.is_file():
@@ -80,9 +80,26 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    b = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="session")
+def browser_with_scroll_bars(playwright_driver):
+    """Chromium with the scroll bars of a desktop on Linux or Windows, which take
+    room from the page. Playwright hides them in headless mode
+    (``--hide-scrollbars``), so ``browser`` never has them."""
+    b = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, ignore_default_args=["--hide-scrollbars"]
+    )
+    yield b
+    b.close()
 
 
 @pytest.fixture

@@ -88,6 +88,32 @@ def test_equations_need_no_script(browser_page, site_url: str) -> None:
     assert state["display"] == "block math", state
 
 
+@pytest.mark.parametrize("page_name", _pages())
+def test_nothing_moves_when_the_scroll_bar_comes(browser_with_scroll_bars, site_url: str, page_name: str) -> None:
+    """On a desktop screen whose scroll bars take room, the header, the sidebar
+    and the text are in the same place whether the page has a scroll bar or
+    not. A chapter is first drawn while it is still short, with no bar; a bar
+    that appeared once the rest was laid out would move them all sideways (a
+    layout shift). book/_static/mvcalc.css keeps the bar's room."""
+    page = browser_with_scroll_bars.new_page(viewport={"width": 1350, "height": 940})
+    try:
+        page.goto(site_url + page_name + ".html", wait_until="load")
+        state = page.evaluate(
+            """() => { const parts = ['.bd-header__inner', '.bd-sidebar-primary', '.bd-article'];
+                       const boxes = () => parts.map(s => { const r = document.querySelector(s).getBoundingClientRect();
+                                                             return `${s}: left ${r.left}, width ${r.width}`; });
+                       const bar = window.innerWidth - document.documentElement.clientWidth;
+                       const scrolls = document.documentElement.scrollHeight > window.innerHeight;
+                       const withBar = boxes();
+                       document.documentElement.style.overflow = 'hidden';  // no scroll bar, as while it loads
+                       return {bar, scrolls, withBar, withoutBar: boxes()}; }"""
+        )
+    finally:
+        page.close()
+    assert state["bar"] > 0 and state["scrolls"], f"no scroll bar to test with: {state}"
+    assert state["withoutBar"] == state["withBar"], state
+
+
 def _tab_stops(page) -> dict:
     return page.evaluate(
         """() => { const blocks = [...document.querySelectorAll('.bd-article div.highlight > pre')];

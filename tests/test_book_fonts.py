@@ -125,6 +125,27 @@ def test_a_cut_font_keeps_exactly_the_asked_glyphs(tmp_path: Path, name: str) ->
     assert again.read_bytes() == target.read_bytes()
 
 
+def test_the_icon_fonts_are_preloaded_from_the_page_folder() -> None:
+    """Each page's head asks for the preloaded fonts by a path relative to the
+    page, as Sphinx's pathto gives it, in CORS mode; what was there stays."""
+    import posixpath
+
+    def pathto(target: str, resource: int = 0) -> str:  # Sphinx's, for the page book/api/nn
+        assert resource == 1
+        return posixpath.relpath(target, "book/api")
+
+    context = {"pathto": pathto, "metatags": '<meta name="description" content="x" />'}
+    mvcalc_fonts.preload_fonts(None, "book/api/nn", "page.html", context, None)
+    head = context["metatags"]
+    assert head.startswith('<meta name="description" content="x" />')
+    for name in mvcalc_fonts.PRELOADED_FONTS:
+        assert (ORIGINALS / name).is_file(), name
+        link = (f'<link rel="preload" href="../../_static/vendor/fontawesome/webfonts/{name}" '
+                'as="font" type="font/woff2" crossorigin="anonymous" />')
+        assert head.count(link) == 1, head
+    assert head.count("<link") == len(mvcalc_fonts.PRELOADED_FONTS) == 2
+
+
 def test_the_theme_folder_is_found_in_the_theme_dirs(tmp_path: Path) -> None:
     assert mvcalc_fonts.theme_webfonts([tmp_path, THEME]) == ORIGINALS
     assert mvcalc_fonts.theme_webfonts([tmp_path]) is None

@@ -36,6 +36,10 @@ stylesheet that holds them blocks the first paint of every page: of its 65
 kB (gzipped), 20 kB were rules of icons no page shows. Those rules are
 removed (see :func:`prune_icon_rules`); every other rule stays.
 
+Each page's head preloads the two fonts that every page draws (see
+:func:`preload_fonts`), so that they come with the stylesheets rather than
+after the first layout.
+
 The fonts and the stylesheet are always cut from the theme's originals, never
 from the site's copy, so an icon that a later build adds is never missing.
 ``tests/test_book_fonts.py`` checks the reading and the cutting of the
@@ -299,6 +303,37 @@ def prune_site_icon_rules(outdir: Path, theme_static: Iterable[Path], texts: lis
     return sizes
 
 
+#: The icon fonts that every page draws on its first screen, from the theme's header: the
+#: solid one for its buttons (search, colour mode, download, full screen) and the brands one
+#: for the repository button's ``fa-github``. No page draws the regular one.
+PRELOADED_FONTS = ("fa-solid-900.woff2", "fa-brands-400.woff2")
+
+
+def preload_fonts(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """html-page-context: ask for the page's icon fonts in its head, with the stylesheets.
+
+    Without this the browser finds out that it needs a font only when it lays
+    out an icon, after every stylesheet has arrived and the page has been
+    parsed; it then fetches the font, and lays the page out again once it has
+    come. Until then each icon is blank and takes the width of a character of
+    another font, so the search button's label, say, moves when the font
+    arrives. Asked for with the stylesheets, the fonts (9 kB together) are there
+    for the first layout. ``crossorigin`` because browsers fetch fonts in CORS
+    mode, and a preload must be fetched in the same mode to be used.
+    ``tests/browser/test_pages.py`` checks that each page draws exactly these
+    fonts and fetches each once.
+    """
+    pathto = context.get("pathto")
+    if pathto is None:
+        return
+    links = "".join(
+        f'\n<link rel="preload" href="{pathto("_static/" + (WEBFONTS / name).as_posix(), 1)}" '
+        'as="font" type="font/woff2" crossorigin="anonymous" />'
+        for name in PRELOADED_FONTS
+    )
+    context["metatags"] = context.get("metatags", "") + links
+
+
 def _subset_fonts(app: Sphinx, exception: Exception | None) -> None:
     """build-finished: the site's icon fonts, and the stylesheet rules of its icons, cut to what it shows."""
     if exception is not None or app.builder.format != "html":
@@ -321,5 +356,6 @@ def _subset_fonts(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("html-page-context", preload_fonts)
     app.connect("build-finished", _subset_fonts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -114,6 +114,41 @@ def test_nothing_moves_when_the_scroll_bar_comes(browser_with_scroll_bars, site_
     assert state["withoutBar"] == state["withBar"], state
 
 
+#: The font file that each Font Awesome face the site declares is drawn from.
+FONT_FILES = {
+    "Font Awesome 6 Free 900": "fa-solid-900.woff2",
+    "Font Awesome 6 Free 400": "fa-regular-400.woff2",
+    "Font Awesome 6 Brands 400": "fa-brands-400.woff2",
+}
+
+
+@pytest.mark.parametrize(
+    ("page_name", "screen"),
+    [(p, (1280, 720)) for p in _pages()] + [("book/01-what-is-calculus", (412, 823))],
+)
+def test_each_page_draws_the_fonts_it_preloads(browser_page, site_url: str, page_name: str, screen) -> None:
+    """The fonts a page's head preloads (book/_ext/mvcalc_fonts.py) are the
+    fonts it draws, on a desktop's and a phone's screen: a font drawn but not
+    preloaded would still come late, and one preloaded but not drawn is
+    fetched for nothing. Each is fetched once, so the stylesheet's request
+    used the preload."""
+    page = browser_page
+    page.set_viewport_size({"width": screen[0], "height": screen[1]})
+    page.goto(site_url + page_name + ".html", wait_until="load")
+    state = page.evaluate(
+        """async () => { await document.fonts.ready;
+                         const file = (url) => url.split('?')[0].split('/').pop();
+                         return {preloaded: [...document.querySelectorAll('link[rel=preload][as=font]')].map(l => file(l.href)),
+                                 fetched: performance.getEntriesByType('resource').map(e => file(e.name)).filter(n => /\\.(woff2?|ttf|otf)$/.test(n)),
+                                 drawn: [...document.fonts].filter(f => f.status === 'loaded')
+                                                           .map(f => `${f.family.replace(/"/g, '')} ${f.weight}`)}; }"""
+    )
+    drawn = sorted(FONT_FILES.get(face, face) for face in state["drawn"])
+    assert sorted(state["preloaded"]) == drawn, state
+    assert sorted(state["fetched"]) == drawn, state
+    assert page.errors == []
+
+
 def _tab_stops(page) -> dict:
     return page.evaluate(
         """() => { const blocks = [...document.querySelectorAll('.bd-article div.highlight > pre')];

@@ -121,3 +121,21 @@ def test_the_site_stylesheet_keeps_the_rule_of_every_icon_the_pages_show() -> No
     assert len(site_icons) < 100 < 1000 < len(theme_icons)
     assert len(site) < 0.85 * len(original)
 
+
+
+def test_every_page_preloads_the_icon_fonts_from_the_site() -> None:
+    """Each page's head asks for each preloaded font once, in CORS mode, at a
+    path that is the site's copy of that font (so the browser uses the preload
+    for the stylesheet's request of it)."""
+    pages = sorted(p for p in HTML.rglob("*.html") if "_static" not in p.relative_to(HTML).parts)
+    assert len(pages) > 20
+    for page in pages:
+        head = BeautifulSoup(page.read_text(), "html.parser").head
+        if head is None and page.name == "index.html" and page.parent == HTML:
+            continue  # the redirect to the introduction, drawn by no browser
+        preloads = head.find_all("link", rel="preload", attrs={"as": "font"})
+        targets = sorted((page.parent / link["href"]).resolve() for link in preloads)
+        want = sorted((SITE_FONTS / name).resolve() for name in mvcalc_fonts.PRELOADED_FONTS)
+        assert targets == want, f"{page.relative_to(HTML)}: {[link['href'] for link in preloads]}"
+        assert all(t.is_file() for t in targets), page
+        assert all(link.get("crossorigin") == "anonymous" and link.get("type") == "font/woff2" for link in preloads), page

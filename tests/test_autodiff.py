@@ -19,7 +19,9 @@ import sympy as sp
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from mvcalc.autodiff import Dual, Value, best_time, derivative, grad, grad_forward, time_gradients, value_and_grad
+from mvcalc.autodiff import (
+    Dual, Value, best_time, derivative, grad, grad_forward, lift, time_gradients, value_and_grad,
+)
 from mvcalc.multivariate import gradient
 
 SYMBOLS = sp.symbols("x0:5", real=True)
@@ -596,6 +598,42 @@ def test_domain_errors_are_clear() -> None:
             np.exp(T(1000.0))
         with pytest.raises(ValueError, match="needs x > 0"):
             T(-2.0) ** T(2.0)
+
+
+@pytest.mark.parametrize("x", [2.5, [3.0, -0.5], np.arange(6.0).reshape(2, 3)])
+def test_lift_keeps_every_number_and_the_shape(x) -> None:
+    xa = np.asarray(x, dtype=float)
+    leaves = lift(x)
+    assert leaves.dtype == object and leaves.shape == xa.shape
+    assert all(isinstance(v, Value) for v in leaves.flat)
+    np.testing.assert_array_equal([v.data for v in leaves.flat], xa.ravel())
+    # every leaf is its own node: a gradient through them is the identity
+    assert len({id(v) for v in leaves.flat}) == xa.size
+    duals = lift(x, lambda t: Dual(t, 1.0))
+    np.testing.assert_array_equal([d.value for d in duals.flat], xa.ravel())
+    assert all(d.deriv == 1.0 for d in duals.flat)
+
+
+def test_lift_feeds_both_modes_the_same_point() -> None:
+    # the gradient of sum(x_i^3) is 3 x_i^2, by either arithmetic on lifted numbers
+    x = np.array([0.5, -2.0, 3.0])
+    leaves = lift(x)
+    y = np.sum(leaves**3)
+    y.backward()
+    np.testing.assert_allclose([v.grad for v in leaves], 3 * x**2)
+    for j in range(x.size):
+        seeded = lift(x, lambda t: Dual(t, 0.0))
+        seeded[j] = Dual(x[j], 1.0)
+        assert np.sum(seeded**3).deriv == pytest.approx(3 * x[j] ** 2)
+
+
+def test_lift_rejects_bad_input() -> None:
+    with pytest.raises(ValueError, match="x must be finite"):
+        lift([1.0, np.nan])
+    with pytest.raises(TypeError, match="number_type"):
+        lift([1.0], number_type=3.0)
+    with pytest.raises(TypeError, match="real"):
+        lift([1 + 2j])
 
 
 def test_time_gradients() -> None:

@@ -62,6 +62,7 @@ __all__ = [
     "derivative",
     "grad",
     "grad_forward",
+    "lift",
     "time_gradients",
     "value_and_grad",
 ]
@@ -744,13 +745,62 @@ def value_and_grad(f: Callable[[Any], Any]) -> Callable[[Any], tuple[float, Any]
     return both
 
 
+def lift(x: Any, number_type: Callable[[float], Any] = Value) -> Any:
+    r"""The numbers of ``x`` as ``number_type`` objects, in an object array of the same shape.
+
+    Both modes of automatic differentiation begin by lifting the point
+    :math:`\mathbf x` into their own arithmetic, element by element,
+
+    .. math::
+
+        u_{i} = T(x_{i}) \quad\text{for every index } i,
+
+    where :math:`T` is :class:`Value` for reverse mode (a leaf of the graph)
+    and a dual number :math:`x_i + \dot x_i\,\varepsilon` for forward mode.
+    A function written with numpy then runs unchanged on the result.
+
+    Parameters
+    ----------
+    x : array_like
+        The point: real and finite, of any shape (a scalar too).
+    number_type : callable, default Value
+        Makes one number of the new type from a Python float, for example
+        ``Value`` or ``lambda t: Dual(t, 1.0)``.
+
+    Returns
+    -------
+    numpy.ndarray of object
+        ``number_type(float(x[i]))`` at every index ``i``, with the shape
+        of ``x`` (a 0-d array for a scalar ``x``).
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not real, or ``number_type`` is not callable.
+    ValueError
+        If ``x`` is not finite.
+
+    Examples
+    --------
+    >>> leaves = lift([3.0, 0.5])
+    >>> leaves.shape, [leaf.data for leaf in leaves]
+    ((2,), [3.0, 0.5])
+    >>> lift([[1.0, 2.0]], lambda t: Dual(t, 1.0))[0, 1]
+    Dual(value=2.0, deriv=1.0)
+    """
+    check_callable(number_type, "number_type")
+    xa = check_finite_array(x, "x")
+    out = np.empty(xa.shape, dtype=object)
+    for index in np.ndindex(xa.shape):
+        out[index] = number_type(float(xa[index]))
+    return out
+
+
 def _value_and_grad(f: Callable[[Any], Any], x: Any, name: str) -> tuple[float, Any]:
     xa = check_finite_array(x, "x")
     if xa.size == 0:
         raise ValueError(f"{name}: x must hold at least one number, got an empty array of shape {xa.shape}")
-    leaves = np.empty(xa.shape, dtype=object)
-    for index in np.ndindex(xa.shape):
-        leaves[index] = Value(float(xa[index]))
+    leaves = lift(xa, Value)
     out = _scalar_output(f(leaves if xa.ndim > 0 else leaves[()]), name)
     if isinstance(out, Value):
         out.backward()
@@ -871,9 +921,8 @@ def grad_forward(f: Callable[[Any], Any]) -> Callable[[Any], np.ndarray]:
             raise ValueError(f"grad_forward: x must be a non-empty 1-D array of shape (n,), got shape {xa.shape}")
         g = np.empty(xa.size)
         for j in range(xa.size):
-            seeded = np.empty(xa.size, dtype=object)
-            for i, xi in enumerate(xa):
-                seeded[i] = Dual._make(float(xi), 1.0 if i == j else 0.0)
+            seeded = lift(xa, lambda t: Dual._make(t, 0.0))
+            seeded[j] = Dual._make(float(xa[j]), 1.0)
             out = _scalar_output(f(seeded), "grad_forward")
             if isinstance(out, Dual):
                 if np.ndim(out.deriv) != 0:
@@ -992,19 +1041,10 @@ def time_gradients(f: Callable[[Any], Any], x: Any, *, repeat: int = 3) -> dict[
     if isinstance(repeat, bool) or not isinstance(repeat, (int, np.integer)) or repeat < 1:
         raise ValueError(f"repeat must be an integer of at least 1, got {repeat!r}")
 
-    def on(number_type: Callable[[float], Any]) -> Callable[[], Any]:
-        def job() -> Any:
-            v = np.empty(xa.size, dtype=object)
-            for i, xi in enumerate(xa):
-                v[i] = number_type(float(xi))
-            return f(v)
-
-        return job
-
     jobs = {
         "f on floats": lambda: f(xa),
-        "f on Values": on(Value),
-        "f on Duals": on(lambda t: Dual._make(t, 1.0)),
+        "f on Values": lambda: f(lift(xa, Value)),
+        "f on Duals": lambda: f(lift(xa, lambda t: Dual._make(t, 1.0))),
         "reverse mode": lambda: grad(f)(xa),
         "forward mode": lambda: grad_forward(f)(xa),
         "central differences": lambda: gradient(f, xa),

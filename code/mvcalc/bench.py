@@ -1111,19 +1111,6 @@ def _counted_gradient(method: str, f: Callable[[Any], Any], x: Any) -> tuple[np.
     return gradient_by(method, counted, x), calls
 
 
-def _on_values(f: Callable[[Any], Any], x: np.ndarray) -> Callable[[], Any]:
-    """One evaluation of ``f`` on fresh ``Value`` leaves (recording the graph, as reverse mode does)."""
-    from .autodiff import Value
-
-    def job() -> Any:
-        leaves = np.empty(x.size, dtype=object)
-        for i, xi in enumerate(x):
-            leaves[i] = Value(float(xi))
-        return f(leaves)
-
-    return job
-
-
 def gradient_benchmark(
     ns: Sequence[int],
     *,
@@ -1198,6 +1185,8 @@ def gradient_benchmark(
         check_choice(m, GRADIENT_METHODS, "method")
     repeat = check_int(repeat, "repeat", 1)
     seed = check_int(seed, "seed", 0)
+    from .autodiff import lift
+
     rng = np.random.default_rng(seed)
     rows = []
     for n in (int(s) for s in sizes):
@@ -1218,7 +1207,8 @@ def gradient_benchmark(
         if "complex" in baselines:
             jobs["f on complex"] = lambda xc=xc: f(xc)
         if "Value" in baselines:
-            jobs["f on Value"] = _on_values(f, x)
+            # on fresh Value leaves, recording the graph as reverse mode does
+            jobs["f on Value"] = lambda x=x: f(lift(x))
         for m in methods:
             jobs[f"gradient {m}"] = lambda m=m, x=x: gradient_by(m, f, x)
         timings = time_side_by_side(jobs, repeat=repeat, min_time=min_time, timer=timer)

@@ -152,7 +152,10 @@ def test_targets_flag_every_miss_and_only_misses() -> None:
 
 def _lhr(perf: float | None = None, *, a11y: float | None = None, failing=(), errored=(), weight_bytes: int = 300_000) -> dict:
     """A Lighthouse report of the shape summarise_report reads."""
-    audits = {"total-byte-weight": {"numericValue": weight_bytes, "score": 1, "scoreDisplayMode": "numeric"}}
+    audits = {
+        "total-byte-weight": {"numericValue": weight_bytes, "score": 1, "scoreDisplayMode": "numeric"},
+        "metrics": {"details": {"items": [{"observedFirstContentfulPaint": 2231, "observedDomContentLoaded": 702}]}},
+    }
     categories = {}
     for cat, score in (("performance", perf), ("accessibility", a11y)):
         if score is None:
@@ -185,6 +188,9 @@ def test_summarise_report_keeps_scores_bytes_and_failing_audits() -> None:
     assert [a["id"] for a in s["failing"]["performance"]] == ["largest-contentful-paint"]
     assert [a["id"] for a in s["failing"]["accessibility"]] == ["color-contrast"]
     assert {a["id"] for a in s["errored"]} == {"layout-shifts"}
+    assert s["observed"] == {"first_paint": 2231, "dom_content_loaded": 702}
+    del lhr["audits"]["metrics"]  # a report without the metrics audit still summarises
+    assert bench_site.summarise_report(lhr)["observed"] == {"first_paint": None, "dom_content_loaded": None}
     with pytest.raises(RuntimeError, match="NO_FCP"):
         bench_site.summarise_report({**lhr, "runtimeError": {"code": "NO_FCP", "message": "no paint"}})
 

@@ -198,3 +198,16 @@ def test_estimates_allow_for_narrower_columns_and_skip_live_regions() -> None:
     assert _estimates(f'<div class="admonition"><p>a</p></div><div><p>{text}</p></div>')[1] == top
     assert _estimates(f'<p role="status" aria-live="polite">{text}</p>') == []
     assert _estimates(f'<table><tr><td><p>{text}</p><ul><li>a</li></ul></td></tr></table><p>b</p>') == [2]
+
+
+# --- figures: which load lazily --------------------------------------------------------
+
+
+def test_the_lead_ends_where_the_first_section_begins() -> None:
+    lead = '<section id="page"><h1>Title</h1><p>The lead, with a figure: <img src="a.png"></p>'
+    body = lead + '<section id="goals"><p>Goals</p></section><section id="next"><img src="b.png"></section></section>'
+    assert mvcalc_html.lead_end(body) == len(lead)
+    assert mvcalc_html.lead_end(body) > body.index("a.png") and mvcalc_html.lead_end(body) < body.index("b.png")
+    # a page without sections is all lead; code that shows a section tag is escaped in a page, so it does not count
+    single = '<section id="page"><h1>Title</h1><pre>&lt;section&gt;</pre><img src="a.png"></section>'
+    assert mvcalc_html.lead_end(single) == len(single)

@@ -21,8 +21,11 @@
   every ``<img>`` of a page gets ``width`` and ``height`` (its size in pixels,
   as the theme showed it before), so that the browser reserves its space and
   the text does not move when it arrives; the theme scales a figure down to
-  the width of the column, keeping its aspect ratio. Figures after the first
-  load lazily.
+  the width of the column, keeping its aspect ratio. Every figure loads
+  lazily, when the reader nears it, except one in the lead of a page (before
+  its first section), which may be on the first screen: a chapter's first
+  figure lies 2,000 to 10,000 px down, and was fetched with the page for
+  nothing (up to 95 KiB on a phone).
 - Every page has a meta description, for search engines and link previews:
   a page with a source sets it in its front matter (``myst: html_meta:
   description:``); the pages Sphinx generates (search, index) take theirs from
@@ -197,6 +200,23 @@ def _nb_output_folder(app: Sphinx) -> Path | None:
     return Path(folder).resolve() if folder else None
 
 
+def lead_end(body: str) -> int:
+    """Where the lead of a page's body ends: the offset of its first section inside the page's own.
+
+    A page's body is one ``<section>`` (the page) holding its title, a lead,
+    and its sections. Only the lead can be on the first screen; the whole
+    body is lead when the page has no sections.
+
+    >>> lead_end('<section id="p"><h1>T</h1><p>Lead</p><section id="a"><p>A</p></section></section>')
+    37
+    >>> body = '<section id="p"><h1>T</h1><p>Only a lead</p></section>'
+    >>> lead_end(body) == len(body)
+    True
+    """
+    starts = [m.start() for m in re.finditer(r"<section\b", body)]
+    return starts[1] if len(starts) > 1 else len(body)
+
+
 def size_figures(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """html-page-context: compress the page's figures and put their sizes into its ``<img>``s."""
     body = context.get("body")
@@ -204,6 +224,7 @@ def size_figures(app: Sphinx, pagename: str, templatename: str, context: dict, d
         return
     sources = {dest: Path(app.srcdir, src).resolve() for src, dest in app.builder.images.items()}
     output_folder = _nb_output_folder(app)
+    lead = lead_end(body)
     seen = 0
 
     def sized(match: re.Match) -> str:
@@ -223,7 +244,8 @@ def size_figures(app: Sphinx, pagename: str, templatename: str, context: dict, d
             return tag
         seen += 1
         extra = f' width="{size[0]}" height="{size[1]}"'
-        if seen > 1:  # the first figure may be the largest paint: not lazy
+        # the first figure of the lead may be the largest paint of the first screen: not lazy
+        if seen > 1 or match.start() >= lead:
             extra += ' loading="lazy"'
         extra += ' decoding="async"'
         return re.sub(r"\s*/?>$", lambda end: extra + end.group(0), tag, count=1)

@@ -745,7 +745,7 @@ def value_and_grad(f: Callable[[Any], Any]) -> Callable[[Any], tuple[float, Any]
     return both
 
 
-def lift(x: Any, number_type: Callable[[float], Any] = Value) -> Any:
+def lift(x: Any, number_type: Callable[[float], Any] = Value) -> np.ndarray:
     r"""The numbers of ``x`` as ``number_type`` objects, in an object array of the same shape.
 
     Both modes of automatic differentiation begin by lifting the point

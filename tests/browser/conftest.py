@@ -193,7 +193,7 @@ def _check_page(page, url: str) -> list[str]:
     leftover = sorted(set(re.findall(RAW_TEX, text)))
     if leftover:
         faults.append(f"raw TeX on the page: {leftover}")
-    # Figures below the first load lazily, as they come into view: load them all now.
+    # Figures load lazily, as the reader nears them: load them all now.
     broken = page.evaluate(
         """async () => {
              const images = [...document.images];

@@ -149,6 +149,25 @@ def test_each_page_draws_the_fonts_it_preloads(browser_page, site_url: str, page
     assert page.errors == []
 
 
+@pytest.mark.parametrize("screen", [(412, 823), (1350, 940)], ids=["phone", "desktop"])
+@pytest.mark.parametrize("page_name", _pages())
+def test_only_figures_on_the_first_screen_load_with_the_page(browser_page, site_url: str, page_name: str, screen) -> None:
+    """A figure below the first screen loads lazily, when the reader nears it,
+    so that a phone does not fetch it with the page; one on the first screen
+    does not wait (book/_ext/mvcalc_html.py decides from the page's lead)."""
+    page = browser_page
+    page.set_viewport_size({"width": screen[0], "height": screen[1]})
+    page.goto(site_url + page_name + ".html", wait_until="load")
+    figures = page.evaluate(
+        """() => [...document.querySelectorAll('article img')].map(i => (
+             {src: i.getAttribute('src').split('/').pop(), top: Math.round(i.getBoundingClientRect().top + window.scrollY),
+              lazy: i.loading === 'lazy'}))"""
+    )
+    wrong = [f for f in figures if f["lazy"] == (f["top"] < screen[1])]
+    assert wrong == [], f"lazy on the first screen, or eager below it ({screen[1]} px): {wrong}"
+    assert page.errors == []
+
+
 def _tab_stops(page) -> dict:
     return page.evaluate(
         """() => { const blocks = [...document.querySelectorAll('.bd-article div.highlight > pre')];

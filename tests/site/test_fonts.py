@@ -122,17 +122,14 @@ def test_the_site_stylesheet_keeps_the_rule_of_every_icon_the_pages_show() -> No
     assert len(site) < 0.85 * len(original)
 
 
-def test_every_page_preloads_the_icon_fonts_from_the_site() -> None:
+def test_every_page_preloads_the_icon_fonts_from_the_site(site_pages: dict[Path, str]) -> None:
     """Each page's head asks for each preloaded font once, in CORS mode, at a
     path that is the site's copy of that font (so the browser uses the preload
-    for the stylesheet's request of it). Every page of the site, chosen as
-    test_rendered_pages.py chooses them for its check of descriptions: not the
-    redirect that Jupyter Book writes as index.html."""
-    files = [f for f in sorted(HTML.rglob("*.html")) if not any(part.startswith("_") for part in f.relative_to(HTML).parts)]
-    pages = [f for f in files if 'http-equiv="Refresh"' not in f.read_text(encoding="utf-8")]
-    assert len(pages) > 20
-    for page in pages:
-        head = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").head
+    for the stylesheet's request of it). Every page of the site (the fixture
+    site_pages): not the redirect that Jupyter Book writes as index.html."""
+    assert len(site_pages) > 20
+    for page, text in site_pages.items():
+        head = BeautifulSoup(text, "html.parser").head
         preloads = head.find_all("link", rel="preload", attrs={"as": "font"})
         targets = sorted((page.parent / link["href"]).resolve() for link in preloads)
         want = sorted((SITE_FONTS / name).resolve() for name in mvcalc_fonts.PRELOADED_FONTS)

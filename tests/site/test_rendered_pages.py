@@ -209,15 +209,14 @@ def description_problems(pages: dict[str, str]) -> list[str]:
     return problems
 
 
-def test_pages_have_meta_descriptions() -> None:
+def test_pages_have_meta_descriptions(site_pages: dict[Path, str]) -> None:
     """Each page has one description of its own, as long as search engines show (50 to 160 characters).
 
-    Every page of the site: the book's, and those Sphinx generates (search, the
-    indices); not the redirect that Jupyter Book writes as index.html.
+    Every page of the site (the fixture site_pages): the book's, and those
+    Sphinx generates (search, the indices); not the redirect that Jupyter Book
+    writes as index.html.
     """
-    files = [f for f in sorted(HTML.rglob("*.html")) if not any(part.startswith("_") for part in f.relative_to(HTML).parts)]
-    pages = {f.relative_to(HTML).as_posix(): f.read_text(encoding="utf-8") for f in files}
-    pages = {name: text for name, text in pages.items() if 'http-equiv="Refresh"' not in text}
+    pages = {f.relative_to(HTML).as_posix(): text for f, text in site_pages.items()}
     assert {f"{p}.html" for p in PAGES + ["search", "genindex"]} <= set(pages)
     assert description_problems(pages) == []
 

@@ -255,6 +255,7 @@ def test_runs_are_interleaved_and_named_by_page_form_factor_and_run(tmp_path: Pa
     assert len(jobs) == 2 * 2 * 3
     assert len({j.output for j in jobs}) == len(jobs)
     assert jobs[0].spec() == {"id": 0, "url": "http://h/book/intro.html", "formFactor": "mobile",
+                              "chromeFlags": [*bench_site.CHROME_FLAGS, "--hide-scrollbars"],
                               "categories": ["performance", "accessibility", "best-practices", "seo"],
                               "skipAudits": ["unused-css-rules", "render-blocking-resources"],
                               "output": str(tmp_path / "book" / "intro.mobile.1.json")}
@@ -263,9 +264,20 @@ def test_runs_are_interleaved_and_named_by_page_form_factor_and_run(tmp_path: Pa
 
 
 def test_chromium_reaches_no_host_but_this_one() -> None:
-    flags = bench_site.CHROME_FLAGS
-    assert "--headless=new" in flags and "--no-sandbox" in flags
-    assert "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1" in flags
+    for form_factor in ("mobile", "desktop"):
+        flags = bench_site.chrome_flags(form_factor)
+        assert "--headless=new" in flags and "--no-sandbox" in flags
+        assert "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1" in flags
+
+
+def test_only_the_mobile_runs_hide_the_scroll_bars(tmp_path: Path) -> None:
+    # Mobile: overlay scroll bars, whose fade holds the first frame back (MOBILE_CHROME_FLAGS).
+    # Desktop: classic scroll bars, which take room on the page and must stay.
+    jobs = bench_site.plan_jobs([("book", "http://h/", [("intro", "book/intro.html")])], runs=1, reports=tmp_path)
+    flags = {j.form_factor: j.spec()["chromeFlags"] for j in jobs}
+    assert "--hide-scrollbars" in flags["mobile"]
+    assert "--hide-scrollbars" not in flags["desktop"]
+    assert flags["mobile"][: len(flags["desktop"])] == flags["desktop"]
 
 
 def test_the_examples_in_the_script_hold() -> None:

@@ -2,8 +2,8 @@
 //
 // Usage: node run.mjs JOBS.json
 //
-// JOBS.json: {"chromePath": "/usr/bin/chromium", "chromeFlags": [...], "jobs": [{"id", "url", "formFactor": "mobile"|"desktop",
-// "categories": [...], "skipAudits": [...], "output": "path.json"}, ...]}.
+// JOBS.json: {"chromePath": "/usr/bin/chromium", "jobs": [{"id", "url", "formFactor": "mobile"|"desktop",
+// "chromeFlags": [...], "categories": [...], "skipAudits": [...], "output": "path.json"}, ...]}.
 //
 // Each job does what `lighthouse URL --output=json --output-path=OUTPUT
 // --only-categories=... --skip-audits=... --chrome-flags=...
@@ -20,7 +20,7 @@ import * as ChromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
 
-const {chromePath, chromeFlags, jobs} = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const {chromePath, jobs} = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 
 /** @type {ChromeLauncher.LaunchedChrome | undefined} */
 let chrome;
@@ -38,7 +38,7 @@ process.on('SIGINT', stop);
 for (const job of jobs) {
   const started = Date.now();
   try {
-    chrome = await ChromeLauncher.launch({chromePath, chromeFlags, logLevel: 'silent'});
+    chrome = await ChromeLauncher.launch({chromePath, chromeFlags: job.chromeFlags, logLevel: 'silent'});
     const flags = {
       port: chrome.port,
       output: 'json',

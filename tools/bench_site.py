@@ -128,9 +128,10 @@ CHROME_FLAGS = (
 #: changes nothing that the page lays out or paints. Desktop runs keep their
 #: scroll bars: they take room there, and they do not fade.
 #:
-#: Measured before the flag came (stop 20, 2026-12-07): the first frame of
-#: 67 of the book's 69 mobile runs at 2.24-2.41 s, of all 12 stock runs at
-#: 2.24-2.28 s. Ruled out on the way: Lighthouse's own waits, the pages'
+#: Measured in ``make bench-site RUNS=3`` on 2026-12-07: without the flag,
+#: the first frame of 67 of the book's 69 mobile runs came at 2.24-2.41 s and
+#: of all 12 stock runs at 2.24-2.28 s; with it, at 0.31-0.57 s and
+#: 0.39-0.50 s. Ruled out on the way: Lighthouse's own waits, the pages'
 #: preloads, and Chromium's PaintHolding; re-enabling RenderDocument shows the
 #: page early too, but Lighthouse 12.2.3 then times DOMContentLoaded at 1-8 ms,
 #: and ``--disable-frame-rate-limit`` keeps the compositor busy (chapter 1's

@@ -54,6 +54,11 @@
   on purpose: a placeholder lower than its paragraph let the paragraph's
   links reach past it, over whatever came next, and contrast checkers
   (Lighthouse's axe) then measured a link against the wrong background.
+- Copy buttons are made a few at a time once the page has loaded
+  (``book/_static/mvcalc.js``), not all at once as the page is read:
+  sphinx-copybutton's selector (``copybutton_selector``) is set here to match
+  nothing, so that its script makes no buttons itself but still copies the
+  code for each button the book makes.
 - A change to a static file alone (``mvcalc.css``, ``mvcalc.js``) rebuilds the
   pages: Sphinx copies static files only when it writes some page, and each
   page links its stylesheets and scripts with their checksum (``?v=``), so
@@ -538,7 +543,18 @@ def _note_static_files(app: Sphinx, env: Any, added: set, changed: set, removed:
     return sorted(env.found_docs - added - changed - removed)
 
 
+#: sphinx-copybutton's ``copybutton_selector`` for the book: no element, so
+#: that copybutton.js makes no buttons (book/_static/mvcalc.js makes them).
+COPYBUTTON_SELECTOR = ":not(*)"
+
+
+def _lazy_copy_buttons(app: Sphinx, config: Any) -> None:
+    """config-inited, before sphinx-copybutton's own (priority 500) reads the selector."""
+    config.copybutton_selector = COPYBUTTON_SELECTOR
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _lazy_copy_buttons, priority=400)
     app.add_config_value("mvcalc_meta_descriptions", {}, "html", types=[dict])
     app.connect("doctree-resolved", number_fixed_ids)
     app.connect("html-page-context", bibliography_roles, priority=100)

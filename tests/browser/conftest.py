@@ -154,6 +154,12 @@ def run_axe(page, selector: str = "html") -> list[dict]:
     return page.evaluate("async (sel) => (await axe.run(document.querySelector(sel))).violations", selector)
 
 
+@pytest.fixture
+def axe() -> Callable[..., list[dict]]:
+    """``run_axe``, for tests that check part of a page."""
+    return run_axe
+
+
 # Text that only raw, untypeset TeX shows.
 RAW_TEX = r"\\\(|\\\)|\\\[|\\\]|\$\$|\\frac|\\mathrm|\\begin\{|\\left|\\sum|\\int"
 

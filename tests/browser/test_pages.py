@@ -202,6 +202,46 @@ def test_code_blocks_that_scroll_are_tab_stops(browser_page, site_url: str) -> N
     assert page.errors == []
 
 
+def test_copy_buttons_are_made_once_the_page_has_loaded(browser_page, axe, site_url: str) -> None:
+    """In the longest chapter, on a phone's screen, no code block has a copy
+    button when the page has been read (DOMContentLoaded), where
+    sphinx-copybutton would have made them all at once; book/_static/mvcalc.js
+    makes them after the page has loaded, and soon every block has its own,
+    which copies its code (by sphinx-copybutton's script) and passes axe."""
+    page = browser_page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.set_viewport_size({"width": 412, "height": 823})
+    page.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => {"
+        " window.buttonsWhenRead = document.querySelectorAll('button.copybtn').length; });"
+    )
+    page.goto(site_url + "book/01-what-is-calculus.html", wait_until="load")
+    assert page.evaluate("() => window.buttonsWhenRead") == 0
+    page.wait_for_function(
+        "() => document.querySelectorAll('button.copybtn').length === document.querySelectorAll('div.highlight pre').length",
+        timeout=10000,
+    )
+    state = page.evaluate(
+        """() => {
+             const blocks = [...document.querySelectorAll('div.highlight pre')];
+             const wrong = blocks.filter(b => { const n = b.nextElementSibling;
+               return !(n && n.matches('button.copybtn') && n.dataset.clipboardTarget === '#' + b.id); });
+             return {blocks: blocks.length, ids: new Set(blocks.map(b => b.id)).size, wrong: wrong.length};
+           }"""
+    )
+    assert state["blocks"] > 50 and state["ids"] == state["blocks"] and state["wrong"] == 0, state
+    block = page.locator("div.highlight pre").nth(10)
+    button = block.locator("xpath=following-sibling::button[1]")
+    block.scroll_into_view_if_needed()
+    block.hover()
+    button.click()
+    expect_text = block.inner_text().rstrip("\n")
+    page.wait_for_function("(text) => navigator.clipboard.readText().then(t => t === text)", arg=expect_text, timeout=5000)
+    assert button.get_attribute("data-tooltip") == "Copied!"
+    assert axe(page, f"#{block.get_attribute('id')} + button") == []
+    assert page.errors == []
+
+
 def _chapters() -> list[str]:
     return [p for p in _pages() if Path(p).name[:2].isdigit() or Path(p).name.startswith("appendix")]
 
